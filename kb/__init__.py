@@ -1,0 +1,6 @@
+"""kb: a bilingual terminal study companion for deep learning and large models.
+
+The core (everything under ``kb`` except ``kb.tui``) never imports Textual.
+"""
+
+__version__ = "0.1.0"

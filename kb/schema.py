@@ -1,0 +1,308 @@
+"""The content model: one pydantic model per kind of YAML document in ``content/``.
+
+Every model forbids unknown fields, so a typo in a key is an error with a location,
+not a silently ignored line. Learner-facing text is a :class:`Text` (``{en, zh}``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from engine.spec import ExerciseSpec
+
+SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, Field(pattern=SLUG_RE, max_length=80)]
+LANGS = ("en", "zh")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Text(Strict):
+    """A learner-facing text in English and Simplified Chinese. Shipped content has
+    both; a user pack may have one, shown with a fallback marker."""
+
+    en: str | None = None
+    zh: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("must be a mapping with 'en' and/or 'zh', not a plain string")
+        return value
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> "Text":
+        if not (self.en or "").strip() and not (self.zh or "").strip():
+            raise ValueError("needs text in 'en' or 'zh'")
+        return self
+
+    def get(self, lang: str) -> tuple[str, bool]:
+        """The text in ``lang`` and whether it fell back to the other language."""
+        own = self.en if lang == "en" else self.zh
+        if own and own.strip():
+            return own, False
+        other = self.zh if lang == "en" else self.en
+        return other or "", True
+
+    def missing(self) -> list[str]:
+        return [lang for lang in LANGS if not (getattr(self, lang) or "").strip()]
+
+
+class EntryBase(Strict):
+    id: Slug
+    title: Text
+    summary: Text
+    body: Text | None = None  # Markdown
+    tags: list[Slug] = []
+    related: list[Slug] = []
+    prerequisites: list[Slug] = []
+
+
+# --- concept -------------------------------------------------------------------------
+
+PlotFunction = Literal[
+    "sigmoid", "tanh", "relu", "leaky-relu", "elu", "gelu", "softplus", "swish",
+    "step", "identity", "mse", "mae", "huber", "bce", "hinge", "log-loss",
+]
+
+
+class Formula(Strict):
+    expr: str = Field(min_length=1)  # Unicode, e.g. σ(x) = 1 / (1 + e⁻ˣ)
+    name: Text | None = None
+    note: Text | None = None
+
+
+class Plot(Strict):
+    """A plot of a named function (never an expression: nothing in content runs)."""
+
+    function: PlotFunction
+    x_min: float = -6.0
+    x_max: float = 6.0
+
+    @model_validator(mode="after")
+    def _range(self) -> "Plot":
+        if self.x_min >= self.x_max:
+            raise ValueError("x_min must be less than x_max")
+        return self
+
+
+class Concept(EntryBase):
+    kind: Literal["concept"]
+    formulas: list[Formula] = []
+    key_points: list[Text] = []
+    when_to_use: Text | None = None
+    common_mistakes: list[Text] = []
+    plot: Plot | None = None
+
+
+# --- faq -----------------------------------------------------------------------------
+
+
+class Faq(EntryBase):
+    """A question answered in its first sentence. ``title`` defaults to the question
+    and ``summary`` to the answer, so an FAQ file need not repeat itself."""
+
+    kind: Literal["faq"]
+    question: Text
+    answer: Text  # Markdown; the first sentence answers the question
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            if "title" not in data and "question" in data:
+                data["title"] = data["question"]
+            if "summary" not in data and "answer" in data:
+                data["summary"] = data["answer"]
+        return data
+
+
+# --- tool ----------------------------------------------------------------------------
+
+ToolCategory = Literal[
+    "framework", "library", "model-hub", "dataset-hub", "experiment-tracking",
+    "serving", "research", "platform", "notebook", "data", "evaluation", "other",
+]
+
+
+class Tool(EntryBase):
+    kind: Literal["tool"]
+    category: ToolCategory
+    homepage: str = Field(pattern=r"^https?://\S+$")
+    status: Literal["active", "discontinued", "superseded"]
+    status_year: int = Field(ge=1990, le=2100)  # the year the status was true
+    successor: Slug | None = None  # an entry id
+    status_note: Text | None = None
+
+    @model_validator(mode="after")
+    def _successor(self) -> "Tool":
+        if self.status in ("discontinued", "superseded") and not self.successor:
+            raise ValueError(f"a {self.status} tool names its successor")
+        return self
+
+
+# --- application ---------------------------------------------------------------------
+
+
+class Application(EntryBase):
+    kind: Literal["application"]
+    domain: Literal[
+        "nlp", "vision", "speech", "multimodal", "science", "recommendation",
+        "robotics", "code", "other",
+    ]
+    tasks: list[Text] = Field(min_length=1)
+    concepts: list[Slug] = []  # the concepts it rests on
+
+
+# --- quiz ----------------------------------------------------------------------------
+
+
+class _ItemBase(Strict):
+    id: Slug
+    concepts: list[Slug] = Field(min_length=1)
+    question: Text
+    explanation: Text
+
+
+class SingleChoice(_ItemBase):
+    type: Literal["single"]
+    choices: list[Text] = Field(min_length=2, max_length=8)
+    answer: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _in_range(self) -> "SingleChoice":
+        if self.answer >= len(self.choices):
+            raise ValueError(f"answer {self.answer} is not a choice index (0..{len(self.choices) - 1})")
+        return self
+
+
+class MultipleChoice(_ItemBase):
+    type: Literal["multiple"]
+    choices: list[Text] = Field(min_length=2, max_length=8)
+    answers: list[int] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _in_range(self) -> "MultipleChoice":
+        bad = [a for a in self.answers if not 0 <= a < len(self.choices)]
+        if bad:
+            raise ValueError(f"answers {bad} are not choice indexes (0..{len(self.choices) - 1})")
+        if len(set(self.answers)) != len(self.answers):
+            raise ValueError("answers repeat an index")
+        return self
+
+
+class TrueFalse(_ItemBase):
+    type: Literal["true_false"]
+    answer: bool
+
+
+class Numeric(_ItemBase):
+    type: Literal["numeric"]
+    answer: float
+    tolerance: float = Field(ge=0)  # absolute
+
+
+class AcceptedAnswers(Strict):
+    en: list[str] = []
+    zh: list[str] = []
+
+
+class ShortAnswer(_ItemBase):
+    type: Literal["short"]
+    accepted: AcceptedAnswers
+
+    @model_validator(mode="after")
+    def _some(self) -> "ShortAnswer":
+        if not self.accepted.en and not self.accepted.zh:
+            raise ValueError("needs at least one accepted answer")
+        return self
+
+
+QuizItem = Annotated[
+    Union[SingleChoice, MultipleChoice, TrueFalse, Numeric, ShortAnswer],
+    Field(discriminator="type"),
+]
+
+
+class Quiz(EntryBase):
+    kind: Literal["quiz"]
+    items: list[QuizItem] = Field(min_length=1)
+
+
+# --- exercise ------------------------------------------------------------------------
+
+
+class Exercise(EntryBase, ExerciseSpec):
+    """``body`` holds the instructions; the engine fields come from ExerciseSpec."""
+
+    kind: Literal["exercise"]
+    concepts: list[Slug] = Field(min_length=1)
+    difficulty: int = Field(ge=1, le=5)
+    hints: list[Text] = Field(min_length=1, max_length=5)  # idea, NumPy tool, partial line
+
+
+# --- path ----------------------------------------------------------------------------
+
+
+class Step(Strict):
+    do: Literal["read", "quiz", "exercise"]
+    ref: Slug  # read: any entry; quiz: a concept (its items) or a quiz id; exercise: an id
+    note: Text | None = None
+
+
+class LearningPath(EntryBase):
+    kind: Literal["path"]
+    steps: list[Step] = Field(min_length=1)
+
+
+KINDS: dict[str, type[EntryBase]] = {
+    "concept": Concept,
+    "faq": Faq,
+    "tool": Tool,
+    "application": Application,
+    "quiz": Quiz,
+    "exercise": Exercise,
+    "path": LearningPath,
+}
+
+# The folder each kind lives in, under a content root.
+FOLDERS: dict[str, str] = {
+    "concept": "concepts",
+    "faq": "faqs",
+    "tool": "tools",
+    "application": "applications",
+    "quiz": "quizzes",
+    "exercise": "exercises",
+    "path": "paths",
+}
+
+Entry = Union[Concept, Faq, Tool, Application, Quiz, Exercise, LearningPath]
+
+AnyEntry = Annotated[Entry, Field(discriminator="kind")]
+
+
+class ContentFile(BaseModel):
+    """The root model behind ``kb schema``: any one content file."""
+
+    model_config = ConfigDict(title="kb content file")
+    root: AnyEntry
+
+
+def json_schema() -> dict[str, Any]:
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(AnyEntry).json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "kb content file"
+    return schema
+
+
+def is_slug(value: str) -> bool:
+    return bool(re.match(SLUG_RE, value))
