@@ -1,0 +1,71 @@
+"""The ``kb`` command line. Each command group lives in its own module with a
+``register(subparsers)`` function; heavy imports happen inside handlers so that
+``kb --help`` and the TUI's first paint stay fast. No Textual import on these paths
+except ``kb`` with no command, which starts the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMAND_MODULES = ("kb.cli.content", "kb.cli.exercise", "kb.cli.quiz", "kb.cli.progress", "kb.cli.path")
+
+
+class UserError(Exception):
+    """An error the user can fix: printed as one line, exit status 1 (or ``code``)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        self.exit(2, f"kb: {message} (see `kb --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kb", description="A bilingual terminal study companion for deep learning and large models. "
+                     "Run with no command to open the app.")
+    parser.add_argument("--lang", choices=["zh", "en"], help="interface and content language (else KB_LANG, else LANG)")
+    parser.add_argument("--content", action="append", default=[], metavar="DIR",
+                        help="add a content pack (repeatable; also KB_CONTENT_PATH)")
+    parser.add_argument("--version", action="version", version="kb 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a command group not built yet
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from kb.i18n import resolve_lang
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.lang = resolve_lang(args.lang)
+    if not args.command:
+        from kb.tui import run
+
+        return run(lang=args.lang, content=args.content) or 0
+    func = getattr(args, "func", None)
+    if func is None:  # a command group given without its subcommand
+        parser.parse_args([*(argv or sys.argv[1:]), "--help"])
+        return 2
+    try:
+        return int(func(args) or 0)
+    except UserError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `kb list | head`
+        return 0

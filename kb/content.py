@@ -1,0 +1,74 @@
+"""Loading whole content roots straight from the files (what ``kb validate`` checks).
+
+The index (``kb.index``) loads the same files incrementally; both use the loader for one
+file and ``kb.links`` for the checks across files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.links import Link, Record, cross_check, item_records, links_of, missing_translations
+from kb.loader import Loaded, Problem, content_files, load_file, _mark_for
+from kb.schema import EntryBase
+
+
+def display_path(path: Path) -> str:
+    """A path as problems name it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def check_loaded(loaded: Loaded, rel: str, order: int) -> tuple[list[Problem], list[Record], list[tuple[str, Link]]]:
+    """Per-file extras once a file has loaded: translations, its records and links."""
+    entry = loaded.entry
+    if entry is None:
+        return list(loaded.problems), [], []
+    problems = list(loaded.problems) + missing_translations(entry, loaded.marks, rel)
+    line, col = _mark_for(("id",), loaded.marks)
+    records = [Record(entry.id, entry.kind, rel, line, col, order)]
+    records += item_records(entry, loaded.marks, rel, order)
+    links = [(rel, link) for link in links_of(entry, loaded.marks)]
+    return problems, records, links
+
+
+@dataclass
+class ContentSet:
+    entries: dict[str, EntryBase] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # id → display path
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    def errors(self, strict: bool = False) -> list[Problem]:
+        return [p for p in self.problems if strict or p.severity == "error"]
+
+
+def load_roots(roots: list[Path]) -> ContentSet:
+    """Every file under every root; one bad file never stops the others."""
+    out = ContentSet()
+    records: list[Record] = []
+    links: list[tuple[str, Link]] = []
+    order = 0
+    for root in roots:
+        if not root.is_dir():
+            out.problems.append(Problem(display_path(root), 1, 1, "", "content directory does not exist or is not a directory"))
+            continue
+        for path in content_files(root):
+            order += 1
+            rel = display_path(path)
+            out.files += 1
+            loaded = load_file(path, rel)
+            problems, recs, lks = check_loaded(loaded, rel, order)
+            out.problems += problems
+            records += recs
+            links += lks
+            entry = loaded.entry
+            if entry is not None and entry.id not in out.entries:
+                out.entries[entry.id] = entry
+                out.sources[entry.id] = rel
+    out.problems += cross_check(records, links)
+    out.problems.sort(key=lambda p: (p.path, p.line, p.col))
+    return out

@@ -1,0 +1,258 @@
+"""Safe loading of one content file: bytes → YAML nodes → validated model.
+
+Nothing in a content file ever executes and no file can hang or exhaust the loader:
+files over 1 MiB, non-UTF-8 bytes, anchors and aliases, and any tag the safe
+constructor does not know are refused. Every problem carries the file, the line and
+column of the offending YAML node, and the field's dotted path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kb.schema import KINDS, FOLDERS, SLUG_RE, EntryBase
+
+try:  # the C loader is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1 << 20
+
+Mark = tuple[int, int]  # 1-based line, column
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    field: str
+    message: str
+    severity: str = "error"  # "error" or "warning" (warnings fail only --strict)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.field or '-'}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path, "line": self.line, "col": self.col,
+            "field": self.field, "message": self.message, "severity": self.severity,
+        }
+
+
+@dataclass
+class Loaded:
+    """The outcome of loading one file: an entry, or the problems that stopped it."""
+
+    path: Path
+    entry: EntryBase | None
+    problems: list[Problem]
+    marks: dict[tuple, Mark] = field(default_factory=dict)  # field path → node mark
+    sha256: str = ""
+
+
+def _mark(node_mark: Any) -> Mark:
+    return (node_mark.line + 1, node_mark.column + 1)
+
+
+def _index_marks(node: yaml.Node, data: Any, prefix: tuple, marks: dict[tuple, Mark]) -> None:
+    """Record where each value (and each mapping key, under ``prefix + (key, "<key>")``)
+    starts, by walking the node tree beside the constructed data."""
+    marks[prefix] = _mark(node.start_mark)
+    if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key not in data:  # e.g. a non-string key; nothing to descend into
+                continue
+            marks[prefix + (key, "<key>")] = _mark(key_node.start_mark)
+            _index_marks(value_node, data[key], prefix + (key,), marks)
+    elif isinstance(node, yaml.SequenceNode) and isinstance(data, list):
+        for i, (child, value) in enumerate(zip(node.value, data)):
+            _index_marks(child, value, prefix + (i,), marks)
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _locate(loc: tuple, data: Any) -> tuple:
+    """Keep the parts of a pydantic error location that exist in the data (dropping
+    union tags and validator names), so it can be looked up among the marks."""
+    path: list = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+            path.append(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+            path.append(part)
+        elif isinstance(current, dict) and isinstance(part, str) and part not in current:
+            # A missing field or a forbidden extra one: keep the name for the message.
+            path.append(part)
+            break
+    return tuple(path)
+
+
+def _mark_for(path: tuple, marks: dict[tuple, Mark], *, key: bool = False) -> Mark:
+    """The mark of the value at ``path`` (of its key with ``key=True``), else of the
+    nearest enclosing node that exists (a missing field points at its parent)."""
+    if key and path + ("<key>",) in marks:
+        return marks[path + ("<key>",)]
+    while path:
+        if path in marks:
+            return marks[path]
+        path = path[:-1]
+    return marks.get((), (1, 1))
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling; see `kb schema`)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        return f"unknown value {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == SLUG_RE:
+        return "not a slug (lowercase letters, digits and single hyphens, e.g. 'self-attention')"
+    msg = err.get("msg", "invalid")
+    return msg.removeprefix("Value error, ")
+
+
+def _scan_for_anchors(text: str, rel: str) -> Problem | None:
+    """Anchors and aliases are refused outright: they are what a "billion laughs"
+    file is built from, and content never needs them. Only events are scanned, so
+    nothing is expanded."""
+    if "&" not in text:  # an alias needs an anchor; a lone alias fails in the composer
+        return None
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            line, col = _mark(event.start_mark)
+            what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            return Problem(rel, line, col, "", f"YAML {what} '&{anchor}' is not allowed in content")
+    return None
+
+
+def parse_yaml(raw: bytes, rel: str) -> tuple[Any, dict[tuple, Mark], list[Problem]]:
+    """Bytes → (data, marks, problems). Never raises for bad input."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, {}, [Problem(rel, line, col, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
+    try:
+        anchored = _scan_for_anchors(text, rel)
+        if anchored:
+            return None, {}, [anchored]
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None, {}, [Problem(rel, 1, 1, "", "the file is empty")]
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _mark(mark) if mark else (1, 1)
+        problem = exc.problem or str(exc)
+        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+            tag = re.search(r"'([^']*)'", problem)
+            problem = f"unknown or unsafe tag {tag.group(1) if tag else ''!r}; content may not use tags"
+        elif "alias" in problem:
+            problem = f"YAML alias is not allowed in content ({problem})"
+        prefix = "" if problem.startswith(("unknown or unsafe", "YAML alias")) else "YAML syntax error: "
+        return None, {}, [Problem(rel, line, col, "", prefix + problem)]
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        return None, {}, [Problem(rel, 1, 1, "", f"YAML error: {exc}")]
+    marks: dict[tuple, Mark] = {}
+    _index_marks(node, data, (), marks)
+    return data, marks, []
+
+
+def validate(data: Any, marks: dict[tuple, Mark], rel: str, expected_kind: str | None) -> tuple[EntryBase | None, list[Problem]]:
+    if not isinstance(data, dict):
+        return None, [Problem(rel, 1, 1, "", f"the top level must be a mapping of fields, not {type(data).__name__}")]
+    kind = data.get("kind")
+    if kind not in KINDS:
+        line, col = _mark_for(("kind",), marks)
+        what = "missing" if kind is None else f"unknown kind {kind!r}"
+        return None, [Problem(rel, line, col, "kind", f"{what}; expected one of {sorted(KINDS)}")]
+    problems: list[Problem] = []
+    if expected_kind and kind != expected_kind:
+        line, col = _mark_for(("kind",), marks)
+        problems.append(Problem(rel, line, col, "kind",
+                                f"a {kind!r} entry in the folder for {expected_kind!r} entries"))
+    try:
+        entry = KINDS[kind].model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            path = _locate(tuple(err["loc"]), data)
+            line, col = _mark_for(path, marks, key=err.get("type") == "extra_forbidden")
+            problems.append(Problem(rel, line, col, _dotted(path), _message(err)))
+        return None, sorted(set(problems))
+    return entry, problems
+
+
+def load_file(path: Path, rel: str | None = None, *, raw: bytes | None = None) -> Loaded:
+    """Load and validate one content file. ``rel`` is the name problems use."""
+    rel = rel or str(path)
+    if raw is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                return Loaded(path, None, [Problem(rel, 1, 1, "", f"file is {size} bytes; the limit is {MAX_BYTES} (1 MiB)")])
+            raw = path.read_bytes()
+        except OSError as exc:
+            return Loaded(path, None, [Problem(rel, 1, 1, "", f"cannot read file: {exc.strerror or exc}")])
+    digest = hashlib.sha256(raw).hexdigest()
+    if len(raw) > MAX_BYTES:
+        return Loaded(path, None, [Problem(rel, 1, 1, "", f"file is {len(raw)} bytes; the limit is {MAX_BYTES} (1 MiB)")], sha256=digest)
+    data, marks, problems = parse_yaml(raw, rel)
+    if problems:
+        return Loaded(path, None, problems, sha256=digest)
+    expected = _expected_kind(path)
+    entry, problems = validate(data, marks, rel, expected)
+    if entry is not None and path.stem != entry.id:
+        line, col = _mark_for(("id",), marks)
+        problems.append(Problem(rel, line, col, "id", f"file name '{path.stem}' does not match id '{entry.id}'", "warning"))
+    return Loaded(path, entry, problems, marks, digest)
+
+
+def _expected_kind(path: Path) -> str | None:
+    folder = path.parent.name
+    for kind, name in FOLDERS.items():
+        if name == folder:
+            return kind
+    return None
+
+
+def content_files(root: Path) -> list[Path]:
+    """The YAML files of a content root, in the kind folders, sorted for stable order."""
+    files: list[Path] = []
+    for folder in FOLDERS.values():
+        d = root / folder
+        if d.is_dir():
+            files += sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return files

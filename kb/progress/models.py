@@ -1,0 +1,143 @@
+"""SQLAlchemy 2 models of the progress store.
+
+The store is user data: every table here is created and changed only by an Alembic
+revision in ``kb/progress/migrations/versions``. Change a model, then add a revision
+(never edit one that has shipped) and add its id to ``REVISIONS``.
+
+Datetimes are timezone-aware UTC in Python. On SQLite they are stored as fixed-width
+naive UTC strings (so that ordering and the ``due`` index work); on PostgreSQL as
+``timestamp with time zone``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Every revision this code knows, oldest first. A test checks it against the Alembic
+# scripts; start-up uses it to skip importing Alembic when the file is already current.
+REVISIONS: tuple[str, ...] = ("0001", "0002")
+HEAD = REVISIONS[-1]
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend. Naive datetimes are refused:
+    a naive value is a bug (whose local time?), not something to guess about."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: use timezone-aware UTC")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CardRow(Base):
+    """The FSRS state of one quiz item. Never deleted: an item that leaves the content
+    keeps its card (and its log) and resumes it if it comes back."""
+
+    __tablename__ = "cards"
+
+    item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[int] = mapped_column(Integer)  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
+    due: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_review: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReviewRow(Base):
+    """One answer ever given. Append-only; ``uid`` makes import idempotent."""
+
+    __tablename__ = "review_log"
+    __table_args__ = (Index("ix_review_log_item_at", "item_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    item_id: Mapped[str] = mapped_column(String(200), ForeignKey("cards.item_id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    rating: Mapped[int] = mapped_column(Integer)  # fsrs.Rating 1..4
+    state_before: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: new card
+    correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class AttemptRow(Base):
+    """One ``kb exercise check`` (or TUI check) of an exercise."""
+
+    __tablename__ = "exercise_attempts"
+    __table_args__ = (Index("ix_exercise_attempts_exercise_at", "exercise_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    exercise_id: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(32))
+    duration_s: Mapped[float] = mapped_column(Float)
+    hints_seen: Mapped[int] = mapped_column(Integer)
+    solution_shown: Mapped[bool] = mapped_column(Boolean)
+    report_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class UnlockRow(Base):
+    __tablename__ = "exercise_unlocks"
+
+    exercise_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    hints_unlocked: Mapped[int] = mapped_column(Integer, default=0)
+    solution_unlocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value_json: Mapped[str] = mapped_column(Text)  # JSON-encoded value
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReadRow(Base):
+    """Entries the learner has opened (revision 0002): the state of ``read`` path steps."""
+
+    __tablename__ = "reads"
+
+    entry_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=1)
