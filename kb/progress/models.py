@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    MetaData,
     Boolean,
     DateTime,
     Float,
@@ -28,7 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Every revision this code knows, oldest first. A test checks it against the Alembic
 # scripts; start-up uses it to skip importing Alembic when the file is already current.
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001",)
 HEAD = REVISIONS[-1]
 
 
@@ -59,8 +60,18 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+# Deterministic constraint names, so that the migrations can name them too and a
+# PostgreSQL store can be altered later without guessing generated names.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Base(DeclarativeBase):
-    pass
+    metadata = MetaData(naming_convention=NAMING)
 
 
 class CardRow(Base):
@@ -130,14 +141,3 @@ class SettingRow(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value_json: Mapped[str] = mapped_column(Text)  # JSON-encoded value
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class ReadRow(Base):
-    """Entries the learner has opened (revision 0002): the state of ``read`` path steps."""
-
-    __tablename__ = "reads"
-
-    entry_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    count: Mapped[int] = mapped_column(Integer, default=1)

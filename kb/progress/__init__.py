@@ -1,0 +1,41 @@
+"""The progress store: the learner's own data (FSRS cards, the full review log,
+exercise attempts and unlocks, settings) in one SQLite file, or PostgreSQL via
+``KB_DATABASE_URL``.
+
+    from kb.progress import open_store
+    store = open_store()              # migrates on open; ProgressStoreError if unusable
+
+Importing this package is cheap: SQLAlchemy is loaded only when a name that needs it
+is first used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kb.progress.errors import ProgressStoreError
+from kb.progress.records import Attempt, CardState, Review, ReviewOutcome
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kb.progress.store import ProgressStore, default_url, open_store
+
+__all__ = [
+    "Attempt",
+    "CardState",
+    "ProgressStore",
+    "ProgressStoreError",
+    "Review",
+    "ReviewOutcome",
+    "default_url",
+    "open_store",
+]
+
+_LAZY = {"open_store", "ProgressStore", "default_url"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from kb.progress import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module 'kb.progress' has no attribute {name!r}")

@@ -1,0 +1,723 @@
+"""The progress store: open (check, migrate), then short transactions.
+
+Rules this module keeps:
+
+* Nothing is ever deleted or rewritten in the review log or the attempts: they are
+  append-only. Cards and unlocks are updated in place, inside the same transaction as
+  the log row that explains the update.
+* Every write is one short transaction. On SQLite it starts with ``BEGIN IMMEDIATE``,
+  so that two processes queue on the busy timeout instead of failing when a reader
+  tries to become a writer; on PostgreSQL the card row is locked ``FOR UPDATE``.
+* A file that is not a progress store, is corrupt, or was written by a newer kb is
+  refused with :class:`ProgressStoreError` before anything writes to it (not even the
+  journal-mode PRAGMA).
+* "Now" comes from an injectable clock; every datetime is timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from kb.progress.errors import ProgressStoreError
+from kb.progress.models import (
+    HEAD,
+    REVISIONS,
+    AttemptRow,
+    CardRow,
+    ReviewRow,
+    SettingRow,
+    UnlockRow,
+)
+from kb.progress.records import Attempt, CardState, Review, ReviewOutcome
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15_000
+
+# Settings with a meaning kb knows, their defaults and their checks. Unknown keys are
+# stored as given (the TUI may keep its own).
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "desired_retention": 0.90,
+    "new_per_session": 10,
+}
+
+
+def _check_setting(key: str, value: Any) -> Any:
+    if key == "desired_retention":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("desired_retention must be a number between 0.70 and 0.99")
+        if not 0.70 <= float(value) <= 0.99:
+            raise ValueError("desired_retention must be between 0.70 and 0.99")
+        return float(value)
+    if key == "new_per_session":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+            raise ValueError("new_per_session must be a whole number from 0 to 1000")
+        return value
+    if key == "lang" and value not in ("en", "zh"):
+        raise ValueError("lang must be 'en' or 'zh'")
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"setting {key!r} must be JSON-serialisable: {exc}") from None
+    return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def default_url() -> str:
+    """``KB_DATABASE_URL`` if set, else ``sqlite:///<data dir>/progress.sqlite``."""
+    env = os.environ.get("KB_DATABASE_URL", "").strip()
+    if env:
+        return env
+    from kb.paths import data_dir
+
+    return "sqlite:///" + str(data_dir() / "progress.sqlite")
+
+
+def open_store(
+    url: str | None = None, *, clock: Callable[[], datetime] | None = None
+) -> "ProgressStore":
+    """Open the progress store, creating or upgrading it as needed.
+
+    Raises :class:`ProgressStoreError` when the store is corrupt, from a newer kb, not a
+    kb progress store, or cannot be reached; the file is then left untouched.
+    """
+    return ProgressStore(url or default_url(), clock=clock)
+
+
+def _guard(method):
+    """Turn database failures into ProgressStoreError with a way forward."""
+
+    @wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DBAPIError as exc:
+            raise self._error(exc) from exc
+
+    return wrapper
+
+
+class ProgressStore:
+    def __init__(self, url: str, *, clock: Callable[[], datetime] | None = None):
+        self.clock = clock or utcnow
+        try:
+            self.url = make_url(url)
+        except ArgumentError:
+            raise ProgressStoreError(
+                f"KB_DATABASE_URL / progress store URL is not a database URL: {url!r}"
+            ) from None
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.path: Path | None = None
+        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+            self.path = Path(self.url.database).expanduser()
+        self.where = str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+        if self.path is not None:
+            self._precheck_sqlite_file(self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine = self._make_engine()
+            self._writer = self.engine.execution_options(kb_write=True)
+            self._migrate()
+        except ProgressStoreError:
+            self._dispose()
+            raise
+        except (DBAPIError, SQLAlchemyError) as exc:
+            self._dispose()
+            raise self._error(exc) from exc
+        except ImportError as exc:  # e.g. KB_DATABASE_URL names a driver not installed
+            raise ProgressStoreError(
+                f"cannot open {self.where}: {exc}. Install the database driver, or unset "
+                "KB_DATABASE_URL to use the local SQLite file."
+            ) from None
+
+    # --- opening -----------------------------------------------------------------
+
+    def _make_engine(self) -> Engine:
+        if not self.is_sqlite:
+            return create_engine(self.url, pool_pre_ping=True)
+        engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):
+            # We emit BEGIN ourselves (below), so the driver must not.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            write = conn.get_execution_options().get("kb_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+
+    def _precheck_sqlite_file(self, path: Path) -> None:
+        """Look at an existing file read-only: is it SQLite, is it ours, is it a
+        revision we know? Nothing here writes to the main file."""
+        if not path.exists():
+            return
+        if path.is_dir():
+            raise ProgressStoreError(f"the progress store path {path} is a directory")
+        try:
+            size = path.stat().st_size
+            with open(path, "rb") as fh:
+                header = fh.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise ProgressStoreError(f"cannot read the progress store {path}: {exc}") from None
+        if size == 0:
+            return  # an empty file is a new database to SQLite
+        if header != SQLITE_MAGIC:
+            raise ProgressStoreError(self._corrupt_message(path, "it is not an SQLite database"))
+        try:
+            con = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=10)
+            try:
+                tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                revisions: set[str] = set()
+                if "alembic_version" in tables:
+                    revisions = {r[0] for r in con.execute("SELECT version_num FROM alembic_version")}
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ProgressStoreError(
+                    f"the progress store {path} is locked by another program; close other "
+                    "kb windows and try again"
+                ) from None
+            raise ProgressStoreError(self._corrupt_message(path, str(exc))) from None
+        self._check_revisions(revisions, tables)
+
+    def _check_revisions(self, revisions: set[str], tables: set[str]) -> None:
+        known = set(REVISIONS)
+        newer = revisions - known
+        if newer:
+            raise ProgressStoreError(
+                f"the progress store {self.where} was written by a newer version of kb "
+                f"(schema revision {', '.join(sorted(newer))}; this kb knows up to {HEAD}). "
+                "Upgrade kb to use it; the file has not been changed."
+            )
+        ours = {"alembic_version", "cards", "review_log"}
+        if not revisions and tables - {"alembic_version"}:
+            if not tables & ours:
+                raise ProgressStoreError(
+                    f"{self.where} is a database but not a kb progress store "
+                    f"(tables: {', '.join(sorted(tables)[:5])}). Point KB_DATABASE_URL / "
+                    "KB_HOME elsewhere; the file has not been changed."
+                )
+
+    def _corrupt_message(self, path: Path, why: str) -> str:
+        return (
+            f"the progress store {path} is damaged ({why}). kb has not changed it. "
+            f"Keep a copy of it, then move it away (kb starts a new one) and restore your "
+            f"progress with `kb progress import FILE` from an export, or try "
+            f"`sqlite3 {path} .recover`."
+        )
+
+    def _current_revisions(self, conn) -> set[str]:
+        from sqlalchemy import inspect, text
+
+        names = set(inspect(conn).get_table_names())
+        if "alembic_version" not in names:
+            if names & {"cards", "review_log"}:
+                raise ProgressStoreError(
+                    f"{self.where} has progress tables but no schema revision; kb will not "
+                    "guess. Export what you can and start a new store."
+                )
+            return set()
+        return {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+
+    def _migrate(self) -> None:
+        with self.engine.connect() as conn:
+            current = self._current_revisions(conn)
+            conn.rollback()
+        if current == {HEAD}:
+            return  # the usual case: no Alembic import at all
+        self._check_revisions(current, set())
+        if current and self.path is not None:
+            self._backup_before_upgrade(sorted(current)[-1])
+
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        # One transaction for the whole upgrade: it lands whole or not at all. On
+        # SQLite it is BEGIN IMMEDIATE, so two kb processes starting on a new file
+        # queue here instead of both creating tables.
+        with self._writer.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def _backup_before_upgrade(self, revision: str) -> None:
+        """Copy the file before changing its schema (SQLite online backup: consistent
+        even with another process writing). Kept next to the store."""
+        assert self.path is not None
+        target = self.path.with_name(f"{self.path.stem}.before-{revision}{self.path.suffix}")
+        if target.exists():
+            return
+        src = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True, timeout=10)
+        try:
+            dst = sqlite3.connect(str(target))
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+
+    def _dispose(self) -> None:
+        engine = getattr(self, "engine", None)
+        if engine is not None:
+            engine.dispose()
+
+    def close(self) -> None:
+        self._dispose()
+
+    def __enter__(self) -> "ProgressStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _error(self, exc: Exception) -> ProgressStoreError:
+        text = str(getattr(exc, "orig", exc) or exc)
+        low = text.lower()
+        if "locked" in low or "busy" in low:
+            return ProgressStoreError(
+                f"the progress store {self.where} stayed locked by another kb process for "
+                f"{BUSY_TIMEOUT_MS // 1000} s; close other kb windows and try again"
+            )
+        if self.path is not None and ("malformed" in low or "not a database" in low or "corrupt" in low):
+            return ProgressStoreError(self._corrupt_message(self.path, text))
+        if "unable to open" in low or "readonly" in low or "read-only" in low:
+            return ProgressStoreError(
+                f"cannot write the progress store {self.where} ({text}); check that the "
+                "directory exists and is writable, or set KB_HOME"
+            )
+        return ProgressStoreError(f"progress store {self.where}: {text}")
+
+    # --- transactions --------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def now(self, now: datetime | None = None) -> datetime:
+        value = now if now is not None else self.clock()
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime: kb uses timezone-aware UTC datetimes")
+        return value.astimezone(timezone.utc)
+
+    # --- settings ----------------------------------------------------------------------
+
+    @_guard
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self._read() as s:
+            row = s.get(SettingRow, key)
+            if row is None:
+                return default if default is not None else DEFAULT_SETTINGS.get(key)
+            return json.loads(row.value_json)
+
+    @_guard
+    def set_setting(self, key: str, value: Any) -> None:
+        value = _check_setting(key, value)
+        with self._write() as s:
+            self._put_setting(s, key, value)
+
+    def _put_setting(self, s: Session, key: str, value: Any) -> None:
+        row = s.get(SettingRow, key, with_for_update=True)
+        encoded = json.dumps(value, ensure_ascii=False)
+        if row is None:
+            s.add(SettingRow(key=key, value_json=encoded, updated_at=self.now()))
+        else:
+            row.value_json = encoded
+            row.updated_at = self.now()
+
+    @_guard
+    def settings(self) -> dict[str, Any]:
+        """Every setting: the defaults, overridden by what the learner set."""
+        with self._read() as s:
+            stored = {r.key: json.loads(r.value_json) for r in s.scalars(select(SettingRow))}
+        return {**DEFAULT_SETTINGS, **stored}
+
+    def desired_retention(self) -> float:
+        value = self.get_setting("desired_retention")
+        try:
+            return _check_setting("desired_retention", value)
+        except ValueError:
+            return DEFAULT_SETTINGS["desired_retention"]
+
+    # --- exercises (contract with the exercise engine's CLI) -----------------------------
+
+    @_guard
+    def record_attempt(
+        self,
+        exercise_id: str,
+        status: str,
+        duration_s: float,
+        hints_seen: int,
+        solution_shown: bool,
+        report_json: str | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> None:
+        with self._write() as s:
+            s.add(
+                AttemptRow(
+                    uid=uuid.uuid4().hex,
+                    exercise_id=exercise_id,
+                    at=self.now(now),
+                    status=str(status),
+                    duration_s=float(duration_s),
+                    hints_seen=int(hints_seen),
+                    solution_shown=bool(solution_shown),
+                    report_json=report_json,
+                )
+            )
+
+    @_guard
+    def attempts(self, exercise_id: str | None = None) -> list[Attempt]:
+        """Attempts in time order (of one exercise, or all)."""
+        q = select(AttemptRow).order_by(AttemptRow.at, AttemptRow.id)
+        if exercise_id is not None:
+            q = q.where(AttemptRow.exercise_id == exercise_id)
+        with self._read() as s:
+            return [_attempt(r) for r in s.scalars(q)]
+
+    @_guard
+    def hints_unlocked(self, exercise_id: str) -> int:
+        with self._read() as s:
+            row = s.get(UnlockRow, exercise_id)
+            return row.hints_unlocked if row else 0
+
+    @_guard
+    def unlock_hint(self, exercise_id: str, max_tiers: int | None = None) -> int:
+        """Unlock the next hint tier; returns the number now unlocked (capped at
+        ``max_tiers`` when given)."""
+        with self._write() as s:
+            row = self._unlock_row(s, exercise_id)
+            n = row.hints_unlocked + 1
+            if max_tiers is not None:
+                n = min(n, max_tiers)
+            row.hints_unlocked = n
+            row.updated_at = self.now()
+            return n
+
+    @_guard
+    def solution_unlocked(self, exercise_id: str) -> bool:
+        with self._read() as s:
+            row = s.get(UnlockRow, exercise_id)
+            return bool(row and row.solution_unlocked)
+
+    @_guard
+    def unlock_solution(self, exercise_id: str) -> None:
+        with self._write() as s:
+            row = self._unlock_row(s, exercise_id)
+            row.solution_unlocked = True
+            row.updated_at = self.now()
+
+    def _unlock_row(self, s: Session, exercise_id: str) -> UnlockRow:
+        row = s.get(UnlockRow, exercise_id, with_for_update=True)
+        if row is None:
+            row = UnlockRow(
+                exercise_id=exercise_id,
+                hints_unlocked=0,
+                solution_unlocked=False,
+                updated_at=self.now(),
+            )
+            s.add(row)
+        return row
+
+    @_guard
+    def exercise_statuses(self) -> dict[str, str]:
+        """``{exercise_id: "passed" | "attempted"}`` for every exercise ever checked."""
+        with self._read() as s:
+            rows = s.execute(select(AttemptRow.exercise_id, AttemptRow.status).distinct()).all()
+        out: dict[str, str] = {}
+        for exercise_id, status in rows:
+            if status == "pass":
+                out[exercise_id] = "passed"
+            else:
+                out.setdefault(exercise_id, "attempted")
+        return out
+
+    def exercises_passed(self) -> set[str]:
+        return {e for e, st in self.exercise_statuses().items() if st == "passed"}
+
+    # --- cards and reviews -------------------------------------------------------------
+
+    @_guard
+    def card(self, item_id: str) -> CardState | None:
+        with self._read() as s:
+            row = s.get(CardRow, item_id)
+            return _card(row) if row else None
+
+    @_guard
+    def cards(self, item_ids: Collection[str] | None = None) -> dict[str, CardState]:
+        """Cards by item id (all of them, or those of ``item_ids`` that exist)."""
+        with self._read() as s:
+            if item_ids is None:
+                return {r.item_id: _card(r) for r in s.scalars(select(CardRow))}
+            out: dict[str, CardState] = {}
+            ids = list(dict.fromkeys(item_ids))
+            for chunk in _chunks(ids, 500):
+                for r in s.scalars(select(CardRow).where(CardRow.item_id.in_(chunk))):
+                    out[r.item_id] = _card(r)
+            return out
+
+    @_guard
+    def due_items(
+        self,
+        now: datetime | None = None,
+        *,
+        item_ids: Collection[str] | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[str, datetime]]:
+        """``(item_id, due)`` of cards due at ``now``, most overdue first, walking the
+        ``due`` index. ``item_ids`` restricts to items that exist in the content (or a
+        tag or path); cards of vanished items are kept but not offered."""
+        now = self.now(now)
+        wanted = set(item_ids) if item_ids is not None else None
+        out: list[tuple[str, datetime]] = []
+        q = select(CardRow.item_id, CardRow.due).where(CardRow.due <= now).order_by(CardRow.due, CardRow.item_id)
+        batch = 256 if limit is not None else None
+        with self._read() as s:
+            if batch is None:
+                rows = s.execute(q).all()
+                return [(i, d) for i, d in rows if wanted is None or i in wanted]
+            offset = 0
+            while True:
+                rows = s.execute(q.offset(offset).limit(batch)).all()
+                for item_id, due in rows:
+                    if wanted is None or item_id in wanted:
+                        out.append((item_id, due))
+                        if len(out) >= limit:
+                            return out
+                if len(rows) < batch:
+                    return out
+                offset += batch
+                batch = min(batch * 4, 8192)
+
+    def next_due(
+        self, now: datetime | None = None, *, item_ids: Collection[str] | None = None
+    ) -> str | None:
+        """The item to review next (the most overdue), or None."""
+        found = self.due_items(now, item_ids=item_ids, limit=1)
+        return found[0][0] if found else None
+
+    @_guard
+    def next_due_time(self, *, item_ids: Collection[str] | None = None) -> datetime | None:
+        """When the next card falls due (possibly in the past)."""
+        with self._read() as s:
+            if item_ids is None:
+                return s.scalar(select(func.min(CardRow.due)))
+            best = None
+            for chunk in _chunks(list(item_ids), 500):
+                v = s.scalar(select(func.min(CardRow.due)).where(CardRow.item_id.in_(chunk)))
+                if v is not None and (best is None or v < best):
+                    best = v
+            return best
+
+    @_guard
+    def record_review(
+        self,
+        item_id: str,
+        rating: int,
+        *,
+        now: datetime | None = None,
+        correct: bool | None = None,
+        answer: str | None = None,
+        duration_ms: int | None = None,
+        desired_retention: float | None = None,
+        fuzz: bool = True,
+    ) -> ReviewOutcome:
+        """Schedule ``item_id`` with FSRS for ``rating`` (1 Again .. 4 Easy) and append
+        the answer to the review log, in one transaction."""
+        from kb.quiz.scheduling import apply_rating, make_scheduler
+
+        rating = int(rating)
+        if rating not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1..4 (Again, Hard, Good, Easy), not {rating}")
+        now = self.now(now)
+        if desired_retention is None:
+            desired_retention = self.desired_retention()
+        scheduler = make_scheduler(desired_retention, fuzz=fuzz)
+        with self._write() as s:
+            row = s.get(CardRow, item_id, with_for_update=True)
+            before = _card(row) if row is not None else None
+            after = apply_rating(scheduler, before, item_id, rating, now)
+            if row is None:
+                row = CardRow(item_id=item_id)
+                s.add(row)
+            _set_card(row, after)
+            s.flush()  # the card exists before the log row that refers to it
+            review = Review(
+                uid=uuid.uuid4().hex,
+                item_id=item_id,
+                at=now,
+                rating=rating,
+                state_before=before.state if before else None,
+                correct=correct,
+                answer=answer,
+                duration_ms=duration_ms,
+            )
+            s.add(_review_row(review))
+        return ReviewOutcome(before=before, after=after, review=review)
+
+    @_guard
+    def reviews(
+        self,
+        item_id: str | None = None,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Review]:
+        """The review log in time order, optionally of one item or a time window."""
+        q = select(ReviewRow).order_by(ReviewRow.at, ReviewRow.id)
+        if item_id is not None:
+            q = q.where(ReviewRow.item_id == item_id)
+        if since is not None:
+            q = q.where(ReviewRow.at >= since)
+        if until is not None:
+            q = q.where(ReviewRow.at < until)
+        with self._read() as s:
+            return [_review(r) for r in s.scalars(q)]
+
+    @_guard
+    def review_count(self) -> int:
+        with self._read() as s:
+            return s.scalar(select(func.count()).select_from(ReviewRow)) or 0
+
+    @_guard
+    def review_times(self, since: datetime, until: datetime | None = None) -> list[datetime]:
+        """Only the timestamps of reviews in a window (for the heatmap)."""
+        q = select(ReviewRow.at).where(ReviewRow.at >= since)
+        if until is not None:
+            q = q.where(ReviewRow.at < until)
+        with self._read() as s:
+            return list(s.scalars(q))
+
+    @_guard
+    def review_outcomes(self, since: datetime | None = None) -> list[tuple[int | None, int, bool | None]]:
+        """``(state_before, rating, correct)`` of reviews since a time (for retention)."""
+        q = select(ReviewRow.state_before, ReviewRow.rating, ReviewRow.correct)
+        if since is not None:
+            q = q.where(ReviewRow.at >= since)
+        with self._read() as s:
+            return [tuple(r) for r in s.execute(q).all()]
+
+    @_guard
+    def due_times(self, until: datetime) -> list[tuple[str, datetime]]:
+        """``(item_id, due)`` of every card due before ``until`` (for the forecast)."""
+        with self._read() as s:
+            return [tuple(r) for r in s.execute(select(CardRow.item_id, CardRow.due).where(CardRow.due < until)).all()]
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's ``PRAGMA integrity_check`` (``["ok"]`` when sound); ``[]`` elsewhere."""
+        if not self.is_sqlite:
+            return []
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+
+
+# --- row <-> record -----------------------------------------------------------------------
+
+
+def _chunks(seq: list, n: int):
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+def _card(r: CardRow) -> CardState:
+    return CardState(
+        item_id=r.item_id,
+        state=r.state,
+        step=r.step,
+        stability=r.stability,
+        difficulty=r.difficulty,
+        due=r.due,
+        last_review=r.last_review,
+        last_rating=r.last_rating,
+        reps=r.reps or 0,
+        lapses=r.lapses or 0,
+    )
+
+
+def _set_card(row: CardRow, c: CardState) -> None:
+    row.state = c.state
+    row.step = c.step
+    row.stability = c.stability
+    row.difficulty = c.difficulty
+    row.due = c.due
+    row.last_review = c.last_review
+    row.last_rating = c.last_rating
+    row.reps = c.reps
+    row.lapses = c.lapses
+
+
+def _review(r: ReviewRow) -> Review:
+    return Review(
+        uid=r.uid,
+        item_id=r.item_id,
+        at=r.at,
+        rating=r.rating,
+        state_before=r.state_before,
+        correct=r.correct,
+        answer=r.answer,
+        duration_ms=r.duration_ms,
+    )
+
+
+def _review_row(v: Review) -> ReviewRow:
+    return ReviewRow(
+        uid=v.uid,
+        item_id=v.item_id,
+        at=v.at,
+        rating=v.rating,
+        state_before=v.state_before,
+        correct=v.correct,
+        answer=v.answer,
+        duration_ms=v.duration_ms,
+    )
+
+
+def _attempt(r: AttemptRow) -> Attempt:
+    return Attempt(
+        uid=r.uid,
+        exercise_id=r.exercise_id,
+        at=r.at,
+        status=r.status,
+        duration_s=r.duration_s,
+        hints_seen=r.hints_seen,
+        solution_shown=bool(r.solution_shown),
+        report_json=r.report_json,
+    )
+
