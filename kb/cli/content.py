@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("schema", help="print the JSON Schema of a content file")
     p.set_defaults(func=cmd_schema)
+    register_more(sub)
 
 
 def _roots(args: argparse.Namespace, extra: list[str] | None = None) -> list[Path]:
@@ -65,4 +66,192 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from kb.schema import json_schema
 
     print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def register_more(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("index", help="refresh the search index (incremental)")
+    p.add_argument("--rebuild", action="store_true", help="delete the index and build it anew")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="search the knowledge base (中文 or English)")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--kind", choices=KIND_CHOICES)
+    p.add_argument("--limit", type=_positive, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("show", help="show one entry")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("list", help="list entries")
+    p.add_argument("--kind", choices=KIND_CHOICES)
+    p.add_argument("--tag")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("faq", help="answer a question from the FAQ (no question: list them all)")
+    p.add_argument("query", nargs="*")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_faq)
+
+
+KIND_CHOICES = ["concept", "faq", "tool", "application", "quiz", "exercise", "path"]
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def open_catalog(args: argparse.Namespace, *, rebuild: bool = False):
+    from kb.catalog import Catalog
+
+    _roots(args)  # checks --content dirs with a clear message
+    return Catalog.open(args.content, rebuild=rebuild)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _print_markdown(markdown: str) -> None:
+    from rich.markdown import Markdown
+
+    _console().print(Markdown(markdown, code_theme="ansi_dark", inline_code_theme="ansi_dark"))
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    cat = open_catalog(args, rebuild=args.rebuild)
+    st = cat.last_refresh
+    problems = cat.problems()
+    errors = sum(p.severity == "error" for p in problems)
+    print(tr(args.lang,
+             f"{st.files} files, {st.parsed} parsed, {st.removed} removed{' (rebuilt)' if st.rebuilt else ''}; "
+             f"{sum(cat.counts().values())} entries; {errors} problems (see `kb validate`)",
+             f"{st.files} 个文件，解析 {st.parsed} 个，移除 {st.removed} 个{'（已重建）' if st.rebuilt else ''}；"
+             f"共 {sum(cat.counts().values())} 个条目；{errors} 个问题（见 `kb validate`）"))
+    print(str(cat.db_path), file=sys.stderr)
+    return 0
+
+
+def _highlighted(snippet: str, spans: list[tuple[int, int]]):
+    from rich.text import Text as RichText
+
+    out = RichText(snippet)
+    for s, e in spans:
+        out.stylize("bold yellow", s, e)
+    return out
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from kb.i18n import pick
+    from kb.render import kind_name
+
+    query = " ".join(args.query)
+    cat = open_catalog(args)
+    hits = cat.search(query, kind=args.kind, limit=args.limit, lang=args.lang)
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print(tr(args.lang, f"No results for “{query}”.", f"没有找到“{query}”的结果。"), file=sys.stderr)
+        return 0
+    console = _console()
+    for h in hits:
+        console.print(f"[bold]{pick(h.title, args.lang)}[/]  [dim]{kind_name(h.kind, args.lang)} · {h.id}[/]")
+        console.print(_highlighted(h.snippet, h.highlights), style="default")
+        console.print()
+    return 0
+
+
+def _get(cat, ident: str, lang: str):
+    entry = cat.get(ident)
+    if entry is None:
+        hint = cat.search(ident, limit=3, lang=lang)
+        near = ", ".join(h.id for h in hint)
+        raise UserError(tr(lang, f"no entry with id '{ident}'" + (f"; did you mean: {near}?" if near else ""),
+                           f"没有 id 为“{ident}”的条目" + (f"；你是不是要找：{near}？" if near else "")))
+    return entry
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from kb.i18n import pick
+    from kb.render import entry_markdown, kind_name
+
+    cat = open_catalog(args)
+    entry = _get(cat, args.id, args.lang)
+    backlinks = cat.backlinks(entry.id)
+    if args.json:
+        data = entry.model_dump(mode="json", exclude_none=True)
+        data["backlinks"] = [{"id": b.src.id, "kind": b.src.kind, "field": b.field} for b in backlinks]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    md = entry_markdown(entry, args.lang)
+    links = []
+    for label, ids in ((tr(args.lang, "Prerequisites", "前置知识"), entry.prerequisites),
+                       (tr(args.lang, "Related", "相关"), entry.related)):
+        if ids:
+            links.append(f"**{label}:** " + ", ".join(f"`{i}`" for i in ids))
+    if backlinks:
+        links.append(f"**{tr(args.lang, 'Linked from', '被引用于')}:** " + ", ".join(
+            f"`{b.src.id}` ({kind_name(b.src.kind, args.lang)})" for b in backlinks))
+    _print_markdown(md + "\n" + "\n\n".join(links))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from kb.i18n import pick
+    from kb.render import kind_name
+
+    cat = open_catalog(args)
+    rows = cat.list(kind=args.kind, tag=args.tag)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    console = _console()
+    for r in rows:
+        console.print(f"[dim]{kind_name(r.kind, args.lang):<8}[/] [bold]{r.id}[/]  {pick(r.title, args.lang)}")
+    print(tr(args.lang, f"{len(rows)} entries", f"共 {len(rows)} 个条目"), file=sys.stderr)
+    return 0
+
+
+def cmd_faq(args: argparse.Namespace) -> int:
+    from kb.i18n import pick
+
+    cat = open_catalog(args)
+    query = " ".join(args.query).strip()
+    if not query:
+        faqs = cat.list(kind="faq")
+        if args.json:
+            print(json.dumps([f.to_dict() for f in faqs], ensure_ascii=False, indent=2))
+        else:
+            for f in faqs:
+                print(f"{f.id:<36} {pick(f.title, args.lang)}")
+        return 0
+    hits = cat.search(query, kind="faq", limit=4, lang=args.lang, mode="any")
+    if not hits:
+        print(tr(args.lang, f"No FAQ matches “{query}”. Try `kb search {query}` or `kb faq` for the full list.",
+                 f"没有与“{query}”匹配的常见问题。试试 `kb search {query}`，或用 `kb faq` 查看全部问题。"), file=sys.stderr)
+        return 1
+    best = cat.get(hits[0].id)
+    if args.json:
+        print(json.dumps({"best": best.model_dump(mode="json", exclude_none=True),
+                          "more": [h.to_dict() for h in hits[1:]]}, ensure_ascii=False, indent=2))
+        return 0
+    _print_markdown(f"# {pick(best.question, args.lang)}\n\n{pick(best.answer, args.lang)}")
+    if len(hits) > 1:
+        print()
+        print(tr(args.lang, "See also:", "另见："))
+        for h in hits[1:]:
+            print(f"  kb faq {h.id:<34} {pick(h.title, args.lang)}")
     return 0

@@ -1,0 +1,126 @@
+"""SQLAlchemy 2 ORM models of the content index."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Bump when these models, the searchable text or the content schema change in a way
+# that old rows would not match: the index is then rebuilt from the files.
+INDEX_VERSION = "3"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Meta(Base):
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(String)
+
+
+class SourceFile(Base):
+    """One YAML file and its fingerprint; a refresh compares these with the disk."""
+
+    __tablename__ = "source_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(String, unique=True)  # absolute
+    display: Mapped[str] = mapped_column(String)  # as problems name it
+    root_order: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    mtime_ns: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class EntryRow(Base):
+    """One entry. Its ``rowid`` is also the rowid of its row in ``entry_fts``."""
+
+    __tablename__ = "entries"
+    rowid: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String, index=True)
+    kind: Mapped[str] = mapped_column(String, index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id", ondelete="CASCADE"), index=True)
+    sort_key: Mapped[str] = mapped_column(String)  # root order + path: lower wins an id clash
+    active: Mapped[bool] = mapped_column(default=True)  # false when another file has this id first
+    id_line: Mapped[int] = mapped_column(Integer)
+    id_col: Mapped[int] = mapped_column(Integer)
+    title_en: Mapped[str] = mapped_column(Text, default="")
+    title_zh: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="")
+    summary_zh: Mapped[str] = mapped_column(Text, default="")
+    # What search reads: both languages of title, summary and the rest of the text.
+    title_all: Mapped[str] = mapped_column(Text, default="")
+    summary_all: Mapped[str] = mapped_column(Text, default="")
+    body_all: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[str] = mapped_column(Text)  # the validated document as JSON
+
+
+Index("ix_entries_active_kind", EntryRow.active, EntryRow.kind)
+
+
+class TagRow(Base):
+    __tablename__ = "tags"
+    entry_rowid: Mapped[int] = mapped_column(ForeignKey("entries.rowid", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String, primary_key=True, index=True)
+
+
+class LinkRow(Base):
+    """An edge from an entry to an id; backlinks are one indexed query on ``dst``."""
+
+    __tablename__ = "links"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_rowid: Mapped[int] = mapped_column(ForeignKey("entries.rowid", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String)
+    dst: Mapped[str] = mapped_column(String, index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    col: Mapped[int] = mapped_column(Integer)
+
+
+class ItemRow(Base):
+    """A quiz item, addressable by its own id and by the concepts it tests."""
+
+    __tablename__ = "quiz_items"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[str] = mapped_column(String, index=True)
+    entry_rowid: Mapped[int] = mapped_column(ForeignKey("entries.rowid", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int] = mapped_column(Integer)
+    col: Mapped[int] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text)
+
+
+class ItemConcept(Base):
+    __tablename__ = "quiz_item_concepts"
+    item_pk: Mapped[int] = mapped_column(ForeignKey("quiz_items.pk", ondelete="CASCADE"), primary_key=True)
+    concept: Mapped[str] = mapped_column(String, primary_key=True, index=True)
+
+
+class ProblemRow(Base):
+    """A loading problem. ``file_id`` is null for cross-file problems, which are
+    recomputed after every refresh that changed anything."""
+
+    __tablename__ = "problems"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("source_files.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String)
+    line: Mapped[int] = mapped_column(Integer)
+    col: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String)
+    message: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String)
+
+
+# External-content FTS5 over the entries' searchable columns, kept in sync by triggers.
+# Trigram tokens make any substring of 3+ characters searchable in both languages.
+FTS_DDL = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS entry_fts USING fts5(
+        title_all, summary_all, body_all,
+        content='entries', content_rowid='rowid', tokenize='trigram')""",
+    """CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
+        INSERT INTO entry_fts(rowid, title_all, summary_all, body_all)
+        VALUES (new.rowid, new.title_all, new.summary_all, new.body_all); END""",
+    """CREATE TRIGGER IF NOT EXISTS entries_ad AFTER DELETE ON entries BEGIN
+        INSERT INTO entry_fts(entry_fts, rowid, title_all, summary_all, body_all)
+        VALUES ('delete', old.rowid, old.title_all, old.summary_all, old.body_all); END""",
+]

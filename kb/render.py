@@ -1,0 +1,115 @@
+"""Entries as Markdown for the terminal (``kb show``, ``kb faq``) and the TUI detail view.
+
+One function turns an entry into Markdown in the chosen language; both faces render it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.i18n import pick, tr
+from kb.schema import Application, Concept, EntryBase, Exercise, Faq, LearningPath, Quiz, Tool
+
+KIND_NAMES = {
+    "concept": ("Concept", "概念"), "faq": ("FAQ", "常见问题"), "tool": ("Tool", "工具"),
+    "application": ("Application", "应用"), "quiz": ("Quiz", "测验"),
+    "exercise": ("Exercise", "练习"), "path": ("Learning path", "学习路径"),
+}
+STATUS_NAMES = {"active": ("active", "活跃"), "discontinued": ("discontinued", "已停止"),
+                "superseded": ("superseded", "已被取代")}
+
+
+def kind_name(kind: str, lang: str) -> str:
+    en, zh = KIND_NAMES.get(kind, (kind, kind))
+    return tr(lang, en, zh)
+
+
+def entry_markdown(entry: EntryBase, lang: str, *, title: bool = True) -> str:
+    """The entry's learner-facing text as Markdown (without links and backlinks)."""
+    t = lambda en, zh: tr(lang, en, zh)  # noqa: E731
+    out: list[str] = []
+    if title:
+        out.append(f"# {pick(entry.title, lang)}\n")
+    out.append(f"*{kind_name(entry.kind, lang)}* — {pick(entry.summary, lang)}\n")
+    if isinstance(entry, Faq):
+        out.append(pick(entry.answer, lang) + "\n")
+    if isinstance(entry, Tool):
+        status = tr(lang, *STATUS_NAMES[entry.status])
+        line = t(f"**Status ({entry.status_year}):** {status}", f"**状态（{entry.status_year} 年）：** {status}")
+        if entry.successor:
+            line += t(f" — successor: `{entry.successor}`", f" —— 后继：`{entry.successor}`")
+        out.append(line + "\n")
+        if entry.status_note:
+            out.append(pick(entry.status_note, lang) + "\n")
+        out.append(f"{t('Homepage', '主页')}: {entry.homepage}\n")
+    if entry.body:
+        out.append(pick(entry.body, lang) + "\n")
+    if isinstance(entry, Concept):
+        if entry.formulas:
+            out.append(f"## {t('Formulas', '公式')}\n")
+            for f in entry.formulas:
+                name = f"{pick(f.name, lang)}: " if f.name else ""
+                note = f" — {pick(f.note, lang)}" if f.note else ""
+                out.append(f"- {name}`{f.expr}`{note}")
+            out.append("")
+        if entry.key_points:
+            out.append(f"## {t('Key points', '要点')}\n")
+            out += [f"- {pick(k, lang)}" for k in entry.key_points] + [""]
+        if entry.when_to_use:
+            out.append(f"## {t('When to use', '何时使用')}\n\n{pick(entry.when_to_use, lang)}\n")
+        if entry.common_mistakes:
+            out.append(f"## {t('Common mistakes', '常见错误')}\n")
+            out += [f"- {pick(k, lang)}" for k in entry.common_mistakes] + [""]
+    if isinstance(entry, Application):
+        out.append(f"**{t('Domain', '领域')}:** {entry.domain}\n")
+        out.append(f"## {t('Tasks', '任务')}\n")
+        out += [f"- {pick(k, lang)}" for k in entry.tasks] + [""]
+    if isinstance(entry, Exercise):
+        out.append(f"## {t('Implement', '需要实现')}\n")
+        out += [f"- `{f.signature}`" for f in entry.functions] + [""]
+        out.append(t(f"Start with `kb exercise start {entry.id}`; check with `kb exercise check {entry.id}`.",
+                     f"用 `kb exercise start {entry.id}` 开始，用 `kb exercise check {entry.id}` 检查。") + "\n")
+    if isinstance(entry, Quiz):
+        out.append(t(f"{len(entry.items)} questions.", f"共 {len(entry.items)} 道题。") + "\n")
+        out += [f"- {pick(i.question, lang)}" for i in entry.items] + [""]
+    if isinstance(entry, LearningPath):
+        verbs = {"read": t("Read", "阅读"), "quiz": t("Quiz", "测验"), "exercise": t("Exercise", "练习")}
+        out.append(f"## {t('Steps', '步骤')}\n")
+        for i, step in enumerate(entry.steps, 1):
+            note = f" — {pick(step.note, lang)}" if step.note else ""
+            out.append(f"{i}. {verbs[step.do]} `{step.ref}`{note}")
+        out.append("")
+    return unwrap("\n".join(out))
+
+
+_CJK_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_BLOCK_START = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|#|>|\||```|~~~)")
+
+
+def unwrap(markdown: str) -> str:
+    """Join the hard-wrapped lines of each paragraph. YAML block text is often wrapped
+    at ~90 columns; a renderer would keep those breaks or turn them into spaces, and a
+    space between two Chinese characters is wrong. Lists, headings, tables and code
+    blocks keep their lines."""
+    out: list[str] = []
+    in_code = False
+    for line in markdown.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            in_code = not in_code
+            out.append(line)
+            continue
+        joinable = (not in_code and out and stripped and out[-1].strip()
+                    and not _BLOCK_START.match(line) and not line.startswith(("    ", "\t"))
+                    and not out[-1].strip().startswith(("```", "#", "|")) and not out[-1].endswith("  "))
+        if joinable and not _BLOCK_START.match(out[-1]):
+            prev = out[-1].rstrip()
+            sep = "" if _CJK_CHAR.match(prev[-1:]) or _CJK_CHAR.match(stripped[:1]) else " "
+            out[-1] = prev + sep + stripped
+        elif joinable and _BLOCK_START.match(out[-1]) and line.startswith(" "):
+            prev = out[-1].rstrip()  # a list item's wrapped continuation
+            sep = "" if _CJK_CHAR.match(prev[-1:]) or _CJK_CHAR.match(stripped[:1]) else " "
+            out[-1] = prev + sep + stripped
+        else:
+            out.append(line)
+    return "\n".join(out)
