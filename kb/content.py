@@ -39,11 +39,14 @@ def check_loaded(loaded: Loaded, rel: str, order: int) -> tuple[list[Problem], l
 class ContentSet:
     entries: dict[str, EntryBase] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # id → display path
+    marks: dict[str, dict] = field(default_factory=dict)  # id → field path → (line, col)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
 
-    def errors(self, strict: bool = False) -> list[Problem]:
-        return [p for p in self.problems if strict or p.severity == "error"]
+    def problem(self, ident: str, loc: tuple, fld: str, message: str) -> Problem:
+        """A problem located at a field of an entry (its parent node if absent)."""
+        line, col = _mark_for(loc, self.marks.get(ident, {}))
+        return Problem(self.sources.get(ident, ident), line, col, fld, message)
 
 
 def load_roots(roots: list[Path]) -> ContentSet:
@@ -69,6 +72,7 @@ def load_roots(roots: list[Path]) -> ContentSet:
             if entry is not None and entry.id not in out.entries:
                 out.entries[entry.id] = entry
                 out.sources[entry.id] = rel
+                out.marks[entry.id] = loaded.marks
     out.problems += cross_check(records, links)
     out.problems.sort(key=lambda p: (p.path, p.line, p.col))
     return out
