@@ -29,7 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Every revision this code knows, oldest first. A test checks it against the Alembic
 # scripts; start-up uses it to skip importing Alembic when the file is already current.
-REVISIONS: tuple[str, ...] = ("0001",)
+REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD = REVISIONS[-1]
 
 
@@ -141,3 +141,14 @@ class SettingRow(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value_json: Mapped[str] = mapped_column(Text)  # JSON-encoded value
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReadRow(Base):
+    """Entries the learner has opened (revision 0002): the state of ``read`` path steps."""
+
+    __tablename__ = "reads"
+
+    entry_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=1)

@@ -39,6 +39,7 @@ from kb.progress.models import (
     REVISIONS,
     AttemptRow,
     CardRow,
+    ReadRow,
     ReviewRow,
     SettingRow,
     UnlockRow,
@@ -471,6 +472,32 @@ class ProgressStore:
 
     def exercises_passed(self) -> set[str]:
         return {e for e, st in self.exercise_statuses().items() if st == "passed"}
+
+    # --- reading (the state of ``read`` steps in learning paths) -----------------------
+
+    @_guard
+    def mark_read(self, entry_id: str, *, now: datetime | None = None) -> None:
+        """Record that the learner opened ``entry_id`` (``kb show``, the TUI reader,
+        ``kb path ID --done N``)."""
+        now = self.now(now)
+        with self._write() as s:
+            row = s.get(ReadRow, entry_id, with_for_update=True)
+            if row is None:
+                s.add(ReadRow(entry_id=entry_id, first_at=now, last_at=now, count=1))
+            else:
+                row.last_at = max(row.last_at, now)
+                row.count += 1
+
+    @_guard
+    def read_entries(self) -> dict[str, datetime]:
+        """``{entry_id: first time read}``."""
+        with self._read() as s:
+            return {r.entry_id: r.first_at for r in s.scalars(select(ReadRow))}
+
+    @_guard
+    def was_read(self, entry_id: str) -> bool:
+        with self._read() as s:
+            return s.get(ReadRow, entry_id) is not None
 
     # --- cards and reviews -------------------------------------------------------------
 

@@ -1,0 +1,189 @@
+"""Durability of the progress store: a SIGKILL mid-write loses nothing committed, two
+processes write at once, and a store created by the first revision upgrades intact."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from kb.progress import open_store
+from kb.progress.models import HEAD
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(home: Path) -> dict:
+    env = dict(os.environ)
+    env["KB_HOME"] = str(home)
+    env.pop("KB_DATABASE_URL", None)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, os, time
+    from kb.progress import open_store
+    name, count, go = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    while go != "-" and not os.path.exists(go):
+        time.sleep(0.005)
+    store = open_store()
+    i = 0
+    while count < 0 or i < count:
+        # shared items (both writers update the same cards) and own ones
+        item = f"shared-{i % 5}" if i % 2 else f"{name}-{i % 7}"
+        out = store.record_review(item, 1 + i % 4, answer=f"{name}:{i}", correct=i % 3 > 0)
+        if i % 10 == 0:
+            store.record_attempt(f"ex-{name}", "fail", 0.1, 0, False)
+        print(out.review.uid, flush=True)   # printed only after the commit returned
+        i += 1
+    """
+)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("KB_HOME", str(home))
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    return home
+
+
+def test_sigkill_while_writing_keeps_every_committed_review(home):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, "solo", "-1", "-"],
+        stdout=subprocess.PIPE, env=_env(home), text=True,
+    )
+    committed: list[str] = []
+    deadline = time.monotonic() + 60
+    try:
+        while len(committed) < 150 and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            committed.append(line.strip())
+        os.kill(proc.pid, signal.SIGKILL)  # mid-loop: likely inside a transaction
+    finally:
+        proc.wait(timeout=30)
+        # whatever it printed after our last read was committed too
+        committed += [line.strip() for line in proc.stdout.read().splitlines() if line.strip()]
+    assert proc.returncode == -signal.SIGKILL
+    assert len(committed) >= 150, "the writer did not get going"
+
+    path = home / "data" / "progress.sqlite"
+    con = sqlite3.connect(path)  # plain sqlite3: recovers from the WAL as any reader would
+    assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    con.close()
+    with open_store() as store:
+        stored = {r.uid for r in store.reviews()}
+        assert set(committed) <= stored
+        # cards agree with the log: each card's reps is its number of reviews
+        for item, card in store.cards().items():
+            assert card.reps == len(store.reviews(item))
+        assert store.integrity_check() == ["ok"]
+
+
+def test_two_processes_writing_at_once_both_succeed(home, tmp_path):
+    # no store yet: both also race to create and migrate it
+    go = tmp_path / "go"
+    n = 120
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, name, str(n), str(go)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(home), text=True,
+        )
+        for name in ("a", "b")
+    ]
+    time.sleep(0.3)
+    go.touch()
+    outs = [p.communicate(timeout=120) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+        assert len(out.split()) == n
+    with open_store() as store:
+        log = store.reviews()
+        assert len(log) == 2 * n
+        assert {r.uid for r in log} == set(outs[0][0].split()) | set(outs[1][0].split())
+        # no lost update on the cards both wrote
+        for item, card in store.cards().items():
+            assert card.reps == sum(1 for r in log if r.item_id == item), item
+        assert len(store.attempts("ex-a")) == len(store.attempts("ex-b")) == n // 10
+        assert store.integrity_check() == ["ok"]
+
+
+def test_store_created_by_first_revision_upgrades_with_rows_intact(home):
+    """Build a file exactly as revision 0001 left it, fill every table, open it with
+    today's code: all rows are still there and the schema is at head."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from kb.progress.store import MIGRATIONS_DIR
+
+    path = home / "data" / "progress.sqlite"
+    path.parent.mkdir(parents=True)
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    con.executescript(
+        """
+        INSERT INTO cards VALUES ('item-a', 2, NULL, 5.5, 4.2, '2025-02-10 08:00:00.000000',
+                                  '2025-02-01 08:00:00.000000', 3, 4, 1);
+        INSERT INTO review_log (uid, item_id, at, rating, state_before, correct, answer, duration_ms)
+            VALUES ('u1', 'item-a', '2025-01-30 08:00:00.000000', 1, 2, 0, '错', 5000),
+                   ('u2', 'item-a', '2025-02-01 08:00:00.000000', 3, 3, 1, 'B', NULL);
+        INSERT INTO exercise_attempts (uid, exercise_id, at, status, duration_s, hints_seen,
+                                       solution_shown, report_json)
+            VALUES ('a1', 'sigmoid', '2025-01-29 10:00:00.000000', 'pass', 1.25, 2, 0, '{"ok": 1}');
+        INSERT INTO exercise_unlocks VALUES ('sigmoid', 2, 1, '2025-01-29 10:00:00.000000');
+        INSERT INTO settings VALUES ('lang', '"zh"', '2025-01-01 00:00:00.000000');
+        """
+    )
+    con.commit()
+    con.close()
+
+    with open_store() as store:
+        utc = timezone.utc
+        card = store.card("item-a")
+        assert (card.state, card.stability, card.difficulty, card.reps, card.lapses) == (2, 5.5, 4.2, 4, 1)
+        assert card.due == datetime(2025, 2, 10, 8, tzinfo=utc)
+        log = store.reviews("item-a")
+        assert [(r.uid, r.rating, r.correct, r.answer) for r in log] == [
+            ("u1", 1, False, "错"), ("u2", 3, True, "B")]
+        [att] = store.attempts("sigmoid")
+        assert (att.status, att.duration_s, att.hints_seen, att.solution_shown, json.loads(att.report_json)) == (
+            "pass", 1.25, 2, False, {"ok": 1})
+        assert store.hints_unlocked("sigmoid") == 2 and store.solution_unlocked("sigmoid")
+        assert store.get_setting("lang") == "zh"
+        # the new parts work on the upgraded file
+        store.mark_read("sigmoid-function", now=datetime(2025, 3, 1, tzinfo=utc))
+        assert store.was_read("sigmoid-function")
+        assert store.integrity_check() == ["ok"]
+
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
+    con.close()
+    # a copy of the file as it was before the upgrade sits next to it
+    backup = path.with_name("progress.before-0001.sqlite")
+    con = sqlite3.connect(backup)
+    assert con.execute("SELECT count(*) FROM review_log").fetchone() == (2,)
+    con.close()
