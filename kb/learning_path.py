@@ -1,0 +1,134 @@
+"""Learning paths: the state of each step and the step to take next.
+
+A step is ``read`` (done once the entry has been opened), ``quiz`` (a concept's items or
+a quiz's items; done when every item's latest answer was at least Hard, i.e. not
+forgotten) or ``exercise`` (done once a check passed; started after any attempt).
+A step whose entry is missing from the content is shown as such and skipped.
+
+The catalog and the store are passed in; nothing here opens either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+DONE, STARTED, TODO, MISSING = "done", "started", "todo", "missing"
+STATE_LABELS = {
+    "en": {DONE: "done", STARTED: "started", TODO: "to do", MISSING: "missing"},
+    "zh": {DONE: "已完成", STARTED: "进行中", TODO: "待完成", MISSING: "缺失"},
+}
+MARKS = {DONE: "✓", STARTED: "◐", TODO: "○", MISSING: "✗"}
+HARD = 2
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    index: int  # 1-based position in the path
+    do: str  # read | quiz | exercise
+    ref: str
+    note: Any  # Text | None
+    state: str  # done | started | todo | missing
+    done: int  # quiz: items known; read/exercise: 0 or 1
+    total: int  # quiz: items; read/exercise: 1
+    title: Any  # Text | None: the title of the referenced entry
+
+    def to_dict(self) -> dict:
+        def text(t):
+            return t.model_dump() if t is not None and hasattr(t, "model_dump") else t
+
+        return {
+            "index": self.index, "do": self.do, "ref": self.ref, "state": self.state,
+            "done": self.done, "total": self.total, "title": text(self.title), "note": text(self.note),
+        }
+
+
+def step_quiz_items(catalog, ref: str) -> list[tuple[str, Any]]:
+    """The (quiz id, item) pairs of a quiz step: a quiz's items, or a concept's."""
+    entry = catalog.get(ref)
+    if entry is None:
+        return []
+    if getattr(entry, "kind", None) == "quiz":
+        return [(entry.id, item) for item in entry.items]
+    return list(catalog.quiz_items(concept=ref))
+
+
+def path_quiz_items(catalog, path) -> list[tuple[str, Any]]:
+    """Every quiz item of a path's quiz steps, in path order (each item once)."""
+    seen: set[str] = set()
+    out = []
+    for step in path.steps:
+        if step.do != "quiz":
+            continue
+        for quiz_id, item in step_quiz_items(catalog, step.ref):
+            if item.id not in seen:
+                seen.add(item.id)
+                out.append((quiz_id, item))
+    return out
+
+
+def path_status(catalog, store, path) -> list[StepStatus]:
+    """Each step of ``path`` with its state, from the catalog and the progress store."""
+    read = store.read_entries()
+    exercises = store.exercise_statuses()
+    quiz_items = {i: step_quiz_items(catalog, s.ref) for i, s in enumerate(path.steps) if s.do == "quiz"}
+    all_ids = [item.id for items in quiz_items.values() for _, item in items]
+    cards = store.cards(all_ids) if all_ids else {}
+
+    out = []
+    for i, step in enumerate(path.steps):
+        entry = catalog.get(step.ref)
+        title = getattr(entry, "title", None)
+        done, total = 0, 1
+        if entry is None:
+            state = MISSING
+        elif step.do == "read":
+            done = 1 if step.ref in read else 0
+            state = DONE if done else TODO
+        elif step.do == "exercise":
+            st = exercises.get(step.ref)
+            done = 1 if st == "passed" else 0
+            state = DONE if st == "passed" else STARTED if st else TODO
+        else:  # quiz
+            items = quiz_items[i]
+            total = len(items)
+            if total == 0:
+                state = MISSING
+            else:
+                seen = [cards[it.id] for _, it in items if it.id in cards]
+                done = sum(1 for c in seen if (c.last_rating or 0) >= HARD)
+                state = DONE if done == total else STARTED if seen else TODO
+        out.append(StepStatus(i + 1, step.do, step.ref, step.note, state, done, total, title))
+    return out
+
+
+def next_step(statuses: list[StepStatus]) -> StepStatus | None:
+    """The first step not done (missing steps are skipped), or None when the path is
+    complete."""
+    for s in statuses:
+        if s.state in (TODO, STARTED):
+            return s
+    return None
+
+
+def progress_fraction(statuses: list[StepStatus]) -> float:
+    usable = [s for s in statuses if s.state != MISSING]
+    return sum(1 for s in usable if s.state == DONE) / len(usable) if usable else 0.0
+
+
+def order_problems(catalog, path) -> list[str]:
+    """Steps that come before one of their entry's prerequisites in the same path
+    (the path should teach the prerequisite first)."""
+    position: dict[str, int] = {}
+    for i, step in enumerate(path.steps):
+        position.setdefault(step.ref, i)
+    problems = []
+    for i, step in enumerate(path.steps):
+        entry = catalog.get(step.ref)
+        for pre in getattr(entry, "prerequisites", None) or []:
+            if pre in position and position[pre] > i:
+                problems.append(
+                    f"step {i + 1} ({step.do} {step.ref}) comes before its prerequisite "
+                    f"{pre} (step {position[pre] + 1})"
+                )
+    return problems

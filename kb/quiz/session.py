@@ -1,0 +1,217 @@
+"""Study sessions: which items to ask, in what order, and what answering does.
+
+:func:`build_queue` is pure (items, cards and the clock in; a queue out) so that it is
+tested without a catalog or a database. :class:`QuizSession` drives one session for
+any front end (the ``kb quiz`` prompt, the TUI quiz screen): it grades, proposes a
+rating, writes each review to the store the moment it is rated (so a session that is
+interrupted keeps every rated answer), and re-asks learning items that fall due again
+within the learn-ahead window, as Anki does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from kb.progress.records import CardState, ReviewOutcome
+from kb.quiz.grading import Grade, grade_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kb.progress.store import ProgressStore
+
+DUE, NEW, AGAIN_IN_SESSION = "due", "new", "again"
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True)
+class SessionItem:
+    quiz_id: str
+    item: Any  # a kb.schema quiz item
+    kind: str  # "due", "new", or "again" (asked again in this session)
+    due: datetime | None = None
+
+    @property
+    def item_id(self) -> str:
+        return self.item.id
+
+
+def dedupe(items: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """(quiz id, item) pairs with each item id once, first occurrence kept."""
+    seen: set[str] = set()
+    out = []
+    for quiz_id, item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            out.append((quiz_id, item))
+    return out
+
+
+def build_queue(
+    items: Sequence[tuple[str, Any]],
+    cards: Mapping[str, CardState],
+    now: datetime,
+    *,
+    new_limit: int,
+    due_limit: int | None = None,
+) -> list[SessionItem]:
+    """Due items first (most overdue first), then up to ``new_limit`` never-seen items
+    in content order. Items with a card that is not yet due are left out."""
+    due: list[SessionItem] = []
+    new: list[SessionItem] = []
+    for quiz_id, item in dedupe(items):
+        card = cards.get(item.id)
+        if card is None:
+            new.append(SessionItem(quiz_id, item, NEW))
+        elif card.due <= now:
+            due.append(SessionItem(quiz_id, item, DUE, card.due))
+    due.sort(key=lambda e: e.due)  # stable: content order among equal due times
+    if due_limit is not None:
+        due = due[: max(0, due_limit)]
+    return due + new[: max(0, new_limit)]
+
+
+@dataclass
+class SessionSummary:
+    answered: int = 0
+    correct: int = 0
+    ratings: dict[int, int] = field(default_factory=dict)  # rating -> count
+    new_seen: int = 0
+    reviewed: int = 0  # due items answered
+    left: int = 0  # still in the queue when the session ended
+    next_due: datetime | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "answered": self.answered,
+            "correct": self.correct,
+            "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
+            "new_seen": self.new_seen,
+            "reviewed": self.reviewed,
+            "left": self.left,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+        }
+
+
+class QuizSession:
+    """One study session over ``items`` ((quiz id, item) pairs in content order)."""
+
+    def __init__(
+        self,
+        store: "ProgressStore",
+        items: Sequence[tuple[str, Any]],
+        *,
+        new_limit: int | None = None,
+        due_limit: int | None = None,
+        lang: str = "en",
+        clock: Callable[[], datetime] | None = None,
+        fuzz: bool = True,
+        learn_ahead: timedelta = LEARN_AHEAD,
+        max_asks: int = 3,
+    ):
+        self.store = store
+        self.items = dedupe(items)
+        self.lang = lang
+        self.clock = clock or store.clock
+        self.fuzz = fuzz
+        self.learn_ahead = learn_ahead
+        self.max_asks = max_asks
+        if new_limit is None:
+            new_limit = int(store.get_setting("new_per_session"))
+        self.new_limit = new_limit
+        self.retention = store.desired_retention()
+        ids = [item.id for _, item in self.items]
+        self.cards = store.cards(ids)
+        self.queue: deque[SessionItem] = deque(
+            build_queue(self.items, self.cards, self._now(), new_limit=new_limit, due_limit=due_limit)
+        )
+        self.planned = len(self.queue)
+        self._asked: Counter[str] = Counter()
+        self._results: list[tuple[SessionItem, bool | None, int]] = []
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(timezone.utc)
+
+    def __len__(self) -> int:
+        return len(self.queue)
+
+    def next_item(self) -> SessionItem | None:
+        """The next item to ask (it stays first in the queue until it is rated)."""
+        return self.queue[0] if self.queue else None
+
+    def check(self, entry: SessionItem, text: str) -> Grade:
+        """Grade typed input (raises ``InvalidResponse``: ask again)."""
+        return grade_text(entry.item, text, self.lang)
+
+    def skip(self, entry: SessionItem) -> None:
+        """Leave the item for another day: nothing is recorded."""
+        if self.queue and self.queue[0] is entry:
+            self.queue.popleft()
+
+    def rate(
+        self,
+        entry: SessionItem,
+        rating: int,
+        *,
+        grade: Grade | None = None,
+        answer: str | None = None,
+        duration_ms: int | None = None,
+    ) -> ReviewOutcome:
+        """Record the answer with ``rating`` (committed at once) and move on."""
+        now = self._now()
+        outcome = self.store.record_review(
+            entry.item_id,
+            rating,
+            now=now,
+            correct=grade.correct if grade is not None else None,
+            answer=answer,
+            duration_ms=duration_ms,
+            desired_retention=self.retention,
+            fuzz=self.fuzz,
+        )
+        self.cards[entry.item_id] = outcome.after
+        if self.queue and self.queue[0] is entry:
+            self.queue.popleft()
+        self._asked[entry.item_id] += 1
+        self._results.append((entry, grade.correct if grade else None, int(rating)))
+        if outcome.after.due <= now + self.learn_ahead and self._asked[entry.item_id] < self.max_asks:
+            self.queue.append(SessionItem(entry.quiz_id, entry.item, AGAIN_IN_SESSION, outcome.after.due))
+        return outcome
+
+    def summary(self) -> SessionSummary:
+        s = SessionSummary()
+        s.answered = len(self._results)
+        s.correct = sum(1 for _, ok, _ in self._results if ok)
+        s.ratings = dict(Counter(r for _, _, r in self._results))
+        s.new_seen = sum(1 for e, _, _ in self._results if e.kind == NEW)
+        s.reviewed = sum(1 for e, _, _ in self._results if e.kind == DUE)
+        s.left = len({e.item_id for e in self.queue})
+        dues = [c.due for c in self.cards.values()]
+        s.next_due = min(dues) if dues else None
+        return s
+
+
+# --- choosing items from the content -----------------------------------------------------
+
+
+class NoSuchPath(LookupError):
+    pass
+
+
+def select_items(catalog, *, tag: str | None = None, path: str | None = None) -> list[tuple[str, Any]]:
+    """The (quiz id, item) pairs a session draws from: everything, a tag's, or the quiz
+    steps of a learning path (in path order). Both filters together intersect."""
+    if path is not None:
+        from kb.learning_path import path_quiz_items
+
+        entry = catalog.get(path)
+        if entry is None or getattr(entry, "kind", None) != "path":
+            raise NoSuchPath(path)
+        items = path_quiz_items(catalog, entry)
+        if tag is not None:
+            tagged = {item.id for _, item in catalog.quiz_items(tag=tag)}
+            items = [(q, it) for q, it in items if it.id in tagged]
+        return dedupe(items)
+    return dedupe(catalog.quiz_items(tag=tag))

@@ -1,0 +1,180 @@
+"""Session building (pure) and a session driven against a real store, fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from kb.progress import open_store
+from kb.progress.records import CardState
+from kb.quiz.grading import InvalidResponse
+from kb.quiz.scheduling import AGAIN, EASY, GOOD
+from kb.quiz.session import DUE, NEW, NoSuchPath, QuizSession, build_queue, select_items
+from kb.schema import Concept, LearningPath, Quiz
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def tf_item(item_id: str, concept: str = "c1", answer: bool = True) -> dict:
+    return {"id": item_id, "type": "true_false", "concepts": [concept], "answer": answer,
+            "question": {"en": f"{item_id}?", "zh": f"{item_id}？"},
+            "explanation": {"en": "because", "zh": "因为"}}
+
+
+def quiz(quiz_id: str, items: list[dict], tags=()) -> Quiz:
+    return Quiz.model_validate({"kind": "quiz", "id": quiz_id, "title": {"en": quiz_id, "zh": quiz_id},
+                                "summary": {"en": "s", "zh": "s"}, "tags": list(tags), "items": items})
+
+
+class FakeCatalog:
+    """The slice of kb.catalog.Catalog that sessions and paths use."""
+
+    def __init__(self, entries):
+        self.entries = {e.id: e for e in entries}
+
+    def get(self, ident):
+        return self.entries.get(ident)
+
+    def quiz_items(self, concept=None, tag=None):
+        out = []
+        for e in self.entries.values():
+            if e.kind != "quiz":
+                continue
+            for item in e.items:
+                if concept and concept not in item.concepts:
+                    continue
+                if tag and tag not in e.tags:
+                    continue
+                out.append((e.id, item))
+        return out
+
+
+class Clock:
+    def __init__(self):
+        self.now = T0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch, clock):
+    monkeypatch.setenv("KB_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    with open_store(clock=clock) as s:
+        yield s
+
+
+def card(item_id: str, due: datetime) -> CardState:
+    return CardState(item_id, 2, None, 5.0, 5.0, due, due - timedelta(days=5), 3, 2, 0)
+
+
+# --- build_queue -----------------------------------------------------------------------
+
+
+def test_due_first_most_overdue_first_then_bounded_new():
+    q = quiz("q", [tf_item(f"i{n}") for n in range(6)])
+    items = [("q", it) for it in q.items]
+    cards = {
+        "i1": card("i1", T0 - timedelta(hours=1)),
+        "i3": card("i3", T0 - timedelta(days=2)),
+        "i4": card("i4", T0 + timedelta(days=1)),  # not due: left out
+    }
+    queue = build_queue(items, cards, T0, new_limit=2)
+    assert [(e.item_id, e.kind) for e in queue] == [("i3", DUE), ("i1", DUE), ("i0", NEW), ("i2", NEW)]
+    assert [e.item_id for e in build_queue(items, cards, T0, new_limit=0)] == ["i3", "i1"]
+    assert [e.item_id for e in build_queue(items, cards, T0, new_limit=9, due_limit=1)] == ["i3", "i0", "i2", "i5"]
+
+
+def test_duplicate_items_are_asked_once():
+    q = quiz("q", [tf_item("a"), tf_item("b")])
+    items = [("q", q.items[0]), ("q", q.items[1]), ("other", q.items[0])]
+    assert [e.item_id for e in build_queue(items, {}, T0, new_limit=10)] == ["a", "b"]
+
+
+# --- a session against the store -------------------------------------------------------------
+
+
+def test_session_records_each_rating_at_once_and_reasks_learning_items(store, clock):
+    q = quiz("q", [tf_item("a", answer=True), tf_item("b", answer=False), tf_item("c")])
+    s = QuizSession(store, [("q", it) for it in q.items], new_limit=2, lang="zh", fuzz=False)
+    assert [e.item_id for e in s.queue] == ["a", "b"]
+
+    e = s.next_item()
+    with pytest.raises(InvalidResponse):
+        s.check(e, "也许")
+    g = s.check(e, "对")
+    assert g.correct and g.expected == "对"
+    s.rate(e, GOOD, grade=g, answer="对", duration_ms=1200)
+    assert len(store.reviews("a")) == 1  # committed already
+
+    clock.now += timedelta(seconds=30)
+    e = s.next_item()
+    g = s.check(e, "对")  # b is false
+    assert not g.correct
+    s.rate(e, AGAIN, grade=g, answer="对")
+
+    # both are learning items due within 20 minutes: asked again in this session
+    assert [x.kind for x in s.queue] == ["again", "again"]
+    clock.now += timedelta(minutes=1)
+    e = s.next_item()
+    s.rate(e, EASY, grade=s.check(e, "t"))
+    summary = s.summary()
+    assert (summary.answered, summary.correct, summary.new_seen, summary.left) == (3, 2, 2, 1)
+    assert summary.ratings == {GOOD: 1, AGAIN: 1, EASY: 1}
+    assert store.review_count() == 3
+    assert [r.correct for r in store.reviews()] == [True, False, True]
+
+
+def test_new_limit_defaults_to_setting(store):
+    store.set_setting("new_per_session", 1)
+    q = quiz("q", [tf_item("a"), tf_item("b")])
+    assert len(QuizSession(store, [("q", it) for it in q.items])) == 1
+
+
+def test_due_items_come_back_on_a_later_day(store, clock):
+    q = quiz("q", [tf_item("a"), tf_item("b")])
+    items = [("q", it) for it in q.items]
+    s = QuizSession(store, items, new_limit=5, fuzz=False)
+    while (e := s.next_item()) is not None:
+        s.rate(e, EASY, grade=s.check(e, "t"))
+    assert QuizSession(store, items, new_limit=5).planned == 0  # nothing due, nothing new
+    clock.now += timedelta(days=60)
+    later = QuizSession(store, items, new_limit=5)
+    assert [(e.item_id, e.kind) for e in later.queue] == [("a", DUE), ("b", DUE)]
+
+
+def test_skip_records_nothing(store):
+    q = quiz("q", [tf_item("a")])
+    s = QuizSession(store, [("q", q.items[0])], new_limit=5)
+    s.skip(s.next_item())
+    assert s.next_item() is None and store.review_count() == 0
+
+
+# --- choosing items ---------------------------------------------------------------------------
+
+
+def concept(cid: str, prerequisites=()) -> Concept:
+    return Concept.model_validate({"kind": "concept", "id": cid, "title": {"en": cid, "zh": cid},
+                                   "summary": {"en": "s", "zh": "s"}, "prerequisites": list(prerequisites)})
+
+
+def test_select_by_tag_and_by_path():
+    q1 = quiz("q1", [tf_item("a", "c1"), tf_item("b", "c2")], tags=["basics"])
+    q2 = quiz("q2", [tf_item("c", "c2"), tf_item("d", "c3")], tags=["advanced"])
+    path = LearningPath.model_validate({
+        "kind": "path", "id": "p", "title": {"en": "p", "zh": "p"}, "summary": {"en": "s", "zh": "s"},
+        "steps": [{"do": "read", "ref": "c2"}, {"do": "quiz", "ref": "c2"}, {"do": "quiz", "ref": "q2"}]})
+    cat = FakeCatalog([q1, q2, concept("c1"), concept("c2"), concept("c3"), path])
+    assert [it.id for _, it in select_items(cat)] == ["a", "b", "c", "d"]
+    assert [it.id for _, it in select_items(cat, tag="advanced")] == ["c", "d"]
+    assert [it.id for _, it in select_items(cat, path="p")] == ["b", "c", "d"]
+    assert [it.id for _, it in select_items(cat, path="p", tag="basics")] == ["b"]
+    with pytest.raises(NoSuchPath):
+        select_items(cat, path="c1")
