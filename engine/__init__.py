@@ -1,6 +1,49 @@
 """kb's exercise engine: runs learner code in a sandboxed child process and checks it
-numerically against a reference solution. Stands alone: never imports kb or Textual."""
+numerically against a reference solution. Stands alone: never imports kb or Textual.
 
+    report = engine.check(spec, "sigmoid.py")           # cold: starts a child, then stops it
+    with engine.Worker() as worker:                      # warm: NumPy already imported
+        report = engine.check(spec, "sigmoid.py", worker=worker)
+
+Importing ``engine`` is cheap (pydantic only); NumPy is imported on the first check.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from engine.report import STATUSES, CheckResult, Message, Report, overall_status
 from engine.spec import ExerciseSpec
+from engine.worker import Worker, WorkerError
 
-__all__ = ["ExerciseSpec"]
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+
+def check(spec: ExerciseSpec, learner_file: str | os.PathLike, *, worker: Worker | None = None) -> Report:
+    """Check ``learner_file`` against ``spec`` (an ExerciseSpec, or kb's Exercise).
+
+    The learner's code runs only in a child ``python -I`` process with limits; the
+    verdict is computed here from the data it returns. Without ``worker``, a child is
+    started for this one check and stopped afterwards (the CLI's cold path)."""
+    from engine.checker import run_check
+
+    if worker is not None:
+        return run_check(worker, spec, learner_file)
+    with Worker() as cold:
+        return run_check(cold, spec, learner_file)
+
+
+def prepare(spec: ExerciseSpec, worker: Worker) -> None:
+    """Compute and cache the reference results for ``spec`` in ``worker`` ahead of the
+    learner's first check (the TUI can call this when an exercise is opened)."""
+    from engine.checker import warm_reference
+
+    warm_reference(worker, spec)
+
+
+__all__ = [
+    "ExerciseSpec", "Report", "CheckResult", "Message", "STATUSES", "Worker", "WorkerError",
+    "check", "prepare", "overall_status",
+]
