@@ -191,7 +191,7 @@ class ProgressStore:
         if size == 0:
             return  # an empty file is a new database to SQLite
         if header != SQLITE_MAGIC:
-            raise ProgressStoreError(self._corrupt_message(path, "it is not an SQLite database"))
+            raise self._corrupt(path, "it is not an SQLite database")
         try:
             con = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=10)
             try:
@@ -205,35 +205,45 @@ class ProgressStore:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ProgressStoreError(
                     f"the progress store {path} is locked by another program; close other "
-                    "kb windows and try again"
+                    "kb windows and try again",
+                    f"进度存储 {path} 被其他程序锁定；请关闭其他 kb 窗口后重试",
                 ) from None
-            raise ProgressStoreError(self._corrupt_message(path, str(exc))) from None
+            raise self._corrupt(path, str(exc)) from None
         self._check_revisions(revisions, tables)
 
     def _check_revisions(self, revisions: set[str], tables: set[str]) -> None:
         known = set(REVISIONS)
         newer = revisions - known
         if newer:
+            revs = ", ".join(sorted(newer))
             raise ProgressStoreError(
                 f"the progress store {self.where} was written by a newer version of kb "
-                f"(schema revision {', '.join(sorted(newer))}; this kb knows up to {HEAD}). "
-                "Upgrade kb to use it; the file has not been changed."
+                f"(schema revision {revs}; this kb knows up to {HEAD}). "
+                "Upgrade kb to use it; the file has not been changed.",
+                f"进度存储 {self.where} 由更新版本的 kb 写入（结构版本 {revs}；本 kb 只认识到 "
+                f"{HEAD}）。请升级 kb 后再使用；文件未被改动。",
             )
         ours = {"alembic_version", "cards", "review_log"}
         if not revisions and tables - {"alembic_version"}:
             if not tables & ours:
+                names = ", ".join(sorted(tables)[:5])
                 raise ProgressStoreError(
                     f"{self.where} is a database but not a kb progress store "
-                    f"(tables: {', '.join(sorted(tables)[:5])}). Point KB_DATABASE_URL / "
-                    "KB_HOME elsewhere; the file has not been changed."
+                    f"(tables: {names}). Point KB_DATABASE_URL / "
+                    "KB_HOME elsewhere; the file has not been changed.",
+                    f"{self.where} 是数据库，但不是 kb 的进度存储（表：{names}）。请让 "
+                    "KB_DATABASE_URL / KB_HOME 指向别处；文件未被改动。",
                 )
 
-    def _corrupt_message(self, path: Path, why: str) -> str:
-        return (
+    def _corrupt(self, path: Path, why: str) -> ProgressStoreError:
+        return ProgressStoreError(
             f"the progress store {path} is damaged ({why}). kb has not changed it. "
             f"Keep a copy of it, then move it away (kb starts a new one) and restore your "
             f"progress with `kb progress import FILE` from an export, or try "
-            f"`sqlite3 {path} .recover`."
+            f"`sqlite3 {path} .recover`.",
+            f"进度存储 {path} 已损坏（{why}）。kb 没有改动它。请先备份该文件，再把它移走"
+            f"（kb 会新建一个），然后用 `kb progress import 文件` 从导出文件恢复进度，"
+            f"或尝试 `sqlite3 {path} .recover`。",
         )
 
     def _current_revisions(self, conn) -> set[str]:
@@ -308,14 +318,17 @@ class ProgressStore:
         if "locked" in low or "busy" in low:
             return ProgressStoreError(
                 f"the progress store {self.where} stayed locked by another kb process for "
-                f"{BUSY_TIMEOUT_MS // 1000} s; close other kb windows and try again"
+                f"{BUSY_TIMEOUT_MS // 1000} s; close other kb windows and try again",
+                f"进度存储 {self.where} 被另一个 kb 进程锁定超过 {BUSY_TIMEOUT_MS // 1000} 秒；"
+                "请关闭其他 kb 窗口后重试",
             )
         if self.path is not None and ("malformed" in low or "not a database" in low or "corrupt" in low):
-            return ProgressStoreError(self._corrupt_message(self.path, text))
+            return self._corrupt(self.path, text)
         if "unable to open" in low or "readonly" in low or "read-only" in low:
             return ProgressStoreError(
                 f"cannot write the progress store {self.where} ({text}); check that the "
-                "directory exists and is writable, or set KB_HOME"
+                "directory exists and is writable, or set KB_HOME",
+                f"无法写入进度存储 {self.where}（{text}）；请检查目录是否存在且可写，或设置 KB_HOME",
             )
         return ProgressStoreError(f"progress store {self.where}: {text}")
 

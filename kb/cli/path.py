@@ -1,0 +1,119 @@
+"""``kb path [ID]``: learning paths, each step's state, and the next step."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from kb.cli import UserError
+from kb.i18n import tr
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "path",
+        help="learning paths: list them, or show one path's steps and the next step",
+        description="Without ID: every learning path and how far you are. With ID: each step "
+        "(✓ done, ◐ started, ○ to do, ✗ missing from the content) and what to do next.",
+    )
+    p.add_argument("id", nargs="?", metavar="ID")
+    p.add_argument("--done", type=int, metavar="N", help="mark read step N as read")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(func=cmd_path)
+
+
+DO_LABELS = {
+    "en": {"read": "read", "quiz": "quiz", "exercise": "exercise"},
+    "zh": {"read": "阅读", "quiz": "测验", "exercise": "练习"},
+}
+
+
+def _how(step, path_id: str, lang: str) -> str:
+    if step.do == "read":
+        return f"kb show {step.ref}  ·  kb path {path_id} --done {step.index}"
+    if step.do == "quiz":
+        return f"kb quiz --path {path_id}"
+    return f"kb exercise start {step.ref}"
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    from kb.cli.content import open_catalog
+    from kb.cli.progress import open_progress, store_errors
+    from kb.i18n import pick
+    from kb.learning_path import MARKS, STATE_LABELS, next_step, path_status, progress_fraction
+
+    lang = args.lang
+    catalog = open_catalog(args)
+    store = open_progress(args)
+
+    if args.id is None:
+        if args.done is not None:
+            raise UserError(tr(lang, "--done needs a path ID", "--done 需要指定路径 ID"))
+        rows = []
+        with store_errors(args):
+            for summary in catalog.list(kind="path"):
+                path = catalog.get(summary.id)
+                st = path_status(catalog, store, path)
+                nxt = next_step(st)
+                rows.append((path, st, nxt))
+        if args.json:
+            print(json.dumps([{"id": p.id, "title": p.title.model_dump(), "steps": len(st),
+                               "done": sum(1 for s in st if s.state == "done"),
+                               "next": nxt.to_dict() if nxt else None} for p, st, nxt in rows],
+                             ensure_ascii=False, indent=2))
+            return 0
+        if not rows:
+            print(tr(lang, "No learning paths in the content.", "内容中没有学习路径。"))
+            return 0
+        width = max(len(p.id) for p, _, _ in rows)
+        for path, st, nxt in rows:
+            done = sum(1 for s in st if s.state == "done")
+            frac = progress_fraction(st)
+            print(f"{path.id:<{width}}  {done:>2}/{len(st):<2} {frac * 100:>3.0f}%  {pick(path.title, lang)}")
+        print(tr(lang, "Show one: kb path ID", "查看某条路径：kb path ID"))
+        return 0
+
+    path = catalog.get(args.id)
+    if path is None or getattr(path, "kind", None) != "path":
+        raise UserError(tr(lang, f"no learning path '{args.id}' (see `kb path`)",
+                           f"没有名为“{args.id}”的学习路径（见 `kb path`）"))
+    with store_errors(args):
+        if args.done is not None:
+            if not 1 <= args.done <= len(path.steps):
+                raise UserError(tr(lang, f"step {args.done} does not exist (1–{len(path.steps)})",
+                                   f"第 {args.done} 步不存在（1–{len(path.steps)}）"))
+            step = path.steps[args.done - 1]
+            if step.do != "read":
+                raise UserError(tr(lang, f"step {args.done} is a {step.do} step: it is done by "
+                                   + ("answering its quiz items" if step.do == "quiz" else "passing the exercise"),
+                                   f"第 {args.done} 步是{DO_LABELS['zh'][step.do]}步骤："
+                                   + ("答对其测验题即完成" if step.do == "quiz" else "通过练习即完成")))
+            store.mark_read(step.ref)
+        st = path_status(catalog, store, path)
+    nxt = next_step(st)
+    if args.json:
+        print(json.dumps({"id": path.id, "title": path.title.model_dump(),
+                          "steps": [s.to_dict() for s in st],
+                          "next": nxt.to_dict() if nxt else None}, ensure_ascii=False, indent=2))
+        return 0
+
+    done = sum(1 for s in st if s.state == "done")
+    print(f"{pick(path.title, lang)}  ({path.id})  " + tr(lang, f"{done}/{len(st)} done", f"已完成 {done}/{len(st)}"))
+    labels = STATE_LABELS[lang]
+    for s in st:
+        title = pick(s.title, lang) if s.title is not None else ""
+        extra = ""
+        if s.do == "quiz" and s.total and s.state != "missing":
+            extra = tr(lang, f" — {s.done}/{s.total} known", f" — 已掌握 {s.done}/{s.total}")
+        line = f"  {MARKS[s.state]} {s.index:>2}. {DO_LABELS[lang][s.do]:<8} {s.ref}"
+        if title and title != s.ref:
+            line += f" · {title}"
+        print(line + extra + (f"  [{labels[s.state]}]" if s.state in ("missing", "started") else ""))
+        if s.note is not None:
+            print(f"        {pick(s.note, lang)}")
+    if nxt is None:
+        print(tr(lang, "Path complete. Keep reviewing with kb quiz.", "路径已完成。继续用 kb quiz 复习。"))
+    else:
+        print(tr(lang, f"Next: step {nxt.index} — {_how(nxt, path.id, lang)}",
+                 f"下一步：第 {nxt.index} 步 — {_how(nxt, path.id, lang)}"))
+    return 0

@@ -1,0 +1,292 @@
+"""``kb progress``: the learner's figures, export, import and study settings.
+
+SQLAlchemy and fsrs are imported inside the handlers so that ``kb --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime, timezone
+
+from kb.cli import UserError
+from kb.i18n import tr
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "progress",
+        help="your progress: due reviews, retention, activity, mastery; export/import",
+        description="Show your study progress, or back it up and move it: "
+        "`kb progress export FILE`, `kb progress import FILE`, `kb progress settings`.",
+    )
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_progress)
+    ps = p.add_subparsers(dest="progress_command", metavar="ACTION", parser_class=type(p))
+
+    e = ps.add_parser("export", help="write all your progress to a JSON file (backup, move machines)")
+    e.add_argument("file", metavar="FILE")
+    e.set_defaults(func=cmd_export)
+
+    i = ps.add_parser("import", help="merge a progress JSON file into yours (never duplicates a review)")
+    i.add_argument("file", metavar="FILE")
+    i.add_argument("--json", action="store_true", help="print what was merged as JSON")
+    i.set_defaults(func=cmd_import)
+
+    s = ps.add_parser("settings", help="show or change a study setting (desired_retention, new_per_session, ...)")
+    s.add_argument("key", nargs="?", metavar="KEY")
+    s.add_argument("value", nargs="?", metavar="VALUE", help="a number, true/false, or text")
+    s.set_defaults(func=cmd_settings)
+
+
+# --- shared by kb quiz / kb path ------------------------------------------------------------
+
+
+def open_progress(args: argparse.Namespace):
+    """The progress store, or a one-line UserError a learner can act on."""
+    from kb.progress import ProgressStoreError, open_store
+
+    try:
+        return open_store()
+    except ProgressStoreError as exc:
+        raise UserError(exc.message(args.lang)) from None
+
+
+def store_errors(args: argparse.Namespace):
+    """Context manager: ProgressStoreError -> UserError (for calls after opening)."""
+    from contextlib import contextmanager
+
+    from kb.progress import ProgressStoreError
+
+    @contextmanager
+    def guard():
+        try:
+            yield
+        except ProgressStoreError as exc:
+            raise UserError(exc.message(args.lang)) from None
+
+    return guard()
+
+
+def local_tz():
+    return datetime.now(timezone.utc).astimezone().tzinfo
+
+
+def when(dt: datetime | None, now: datetime, lang: str) -> str:
+    """'now', 'in 10 min', 'in 3 days' (or Chinese)."""
+    if dt is None:
+        return tr(lang, "never", "无")
+    delta = dt - now
+    secs = delta.total_seconds()
+    if secs < 30:
+        return tr(lang, "now", "现在")
+    mins = secs / 60
+    if mins < 60:
+        n = round(mins)
+        return tr(lang, f"in {n} min", f"{n} 分钟后")
+    hours = mins / 60
+    if hours < 24:
+        n = round(hours)
+        return tr(lang, f"in {n} h", f"{n} 小时后")
+    days = round(hours / 24)
+    if days < 60:
+        return tr(lang, f"in {days} day{'s' if days != 1 else ''}", f"{days} 天后")
+    months = round(days / 30)
+    return tr(lang, f"in {months} months", f"{months} 个月后")
+
+
+def _bar(frac: float, width: int = 20) -> str:
+    frac = max(0.0, min(1.0, frac))
+    full = int(round(frac * width))
+    return "█" * full + "░" * (width - full)
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.0f}%"
+
+
+HEAT = " ░▒▓█"
+
+
+def heatmap(per_day: list[dict], lang: str) -> list[str]:
+    """Seven rows (Monday..Sunday) by week columns, like a contribution graph."""
+    from datetime import date
+
+    if not per_day:
+        return []
+    first = date.fromisoformat(per_day[0]["date"])
+    peak = max((d["reviews"] for d in per_day), default=0)
+    pad = first.weekday()  # blank cells before the first day
+    cells = [None] * pad + [d["reviews"] for d in per_day]
+    weeks = (len(cells) + 6) // 7
+    names = tr(lang, "Mon Tue Wed Thu Fri Sat Sun", "一 二 三 四 五 六 日").split()
+    rows = []
+    for wd in range(7):
+        line = []
+        for w in range(weeks):
+            i = w * 7 + wd
+            v = cells[i] if i < len(cells) else None
+            if v is None:
+                line.append(" ")
+            elif v == 0:
+                line.append("·")
+            else:
+                level = 1 + min(3, int(4 * v / (peak + 1)))
+                line.append(HEAT[level])
+        rows.append(f"  {names[wd]:>3} " + "".join(line))
+    return rows
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from kb.progress import stats
+
+    lang = args.lang
+    store = open_progress(args)
+    scope = _scope(args)
+    tz = local_tz()
+    with store_errors(args):
+        data = stats.summary(store, tz=tz, **scope)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+
+    now = datetime.fromisoformat(data["now"])
+    items = data["items"]
+    print(tr(lang, "Progress", "学习进度") + f" — {now.astimezone(tz):%Y-%m-%d %H:%M}")
+    line = tr(lang, f"Due now: {data['due_now']}", f"现在到期：{data['due_now']}")
+    if items["total"] is not None:
+        line += tr(lang, f"    Quiz items: {items['seen']} seen of {items['total']} ({items['new']} new)",
+                   f"    测验题：已学 {items['seen']} / 共 {items['total']}（新题 {items['new']}）")
+    print(line)
+
+    print()
+    print(tr(lang, "Due in the next 14 days:", "未来 14 天到期："))
+    peak = max((d["due"] for d in data["forecast"]), default=0) or 1
+    for i, d in enumerate(data["forecast"]):
+        label = tr(lang, "today", "今天") if i == 0 else d["date"][5:]
+        print(f"  {label:>6} {_bar(d['due'] / peak, 24)} {d['due']}")
+
+    r = data["retention"]
+    rec, allt = r["recent"], r["all_time"]
+    print()
+    print(tr(lang,
+             f"Retention (last {r['window_days']} days): true {_pct(rec['true_retention'])} "
+             f"over {rec['reviews']} reviews · desired {_pct(r['desired'])}",
+             f"记忆保持率（近 {r['window_days']} 天）：实际 {_pct(rec['true_retention'])}"
+             f"（{rec['reviews']} 次复习）· 目标 {_pct(r['desired'])}"))
+    print(tr(lang,
+             f"All time: true {_pct(allt['true_retention'])} · answers right {_pct(allt['accuracy'])} "
+             f"of {allt['answers']}",
+             f"全部：实际保持率 {_pct(allt['true_retention'])} · 答对率 {_pct(allt['accuracy'])}"
+             f"（共 {allt['answers']} 次作答）"))
+
+    print()
+    print(tr(lang,
+             f"Reviews in the last year: {data['reviews_last_year']} · streak {data['streak_days']} "
+             f"day{'' if data['streak_days'] == 1 else 's'}",
+             f"近一年复习：{data['reviews_last_year']} 次 · 连续 {data['streak_days']} 天"))
+    for row in heatmap(data["reviews_per_day"], lang):
+        print(row)
+
+    if data["mastery_by_tag"]:
+        print()
+        print(tr(lang, "Mastery by tag (recall probability now; seen, mature):",
+                 "各标签掌握度（当前回忆概率；已学、已熟练）："))
+        width = max(len(m["tag"]) for m in data["mastery_by_tag"])
+        for m in data["mastery_by_tag"]:
+            print(f"  {m['tag']:<{width}} {_bar(m['mastery'], 16)} {_pct(m['mastery']):>4}  "
+                  + tr(lang, f"{m['seen']}/{m['items']} seen, {m['mature']} mature",
+                       f"已学 {m['seen']}/{m['items']}，熟练 {m['mature']}"))
+
+    ex = data["exercises"]
+    print()
+    total = f" / {ex['total']}" if ex["total"] is not None else ""
+    print(tr(lang, f"Exercises passed: {ex['passed']}{total} (attempted {ex['attempted']})",
+             f"已通过练习：{ex['passed']}{total}（尝试过 {ex['attempted']}）"))
+    if data["due_now"]:
+        print(tr(lang, "Next: kb quiz", "下一步：kb quiz"))
+    return 0
+
+
+def _scope(args: argparse.Namespace) -> dict:
+    """Figures measured against the content; without a catalog, against the store."""
+    from kb.progress.stats import catalog_scope
+
+    try:
+        from kb.cli.content import open_catalog
+    except ImportError:  # pragma: no cover - the content commands are not there
+        return {}
+    return catalog_scope(open_catalog(args))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kb.progress.transfer import export_file
+
+    store = open_progress(args)
+    try:
+        with store_errors(args):
+            counts = export_file(store, args.file)
+    except OSError as exc:
+        raise UserError(tr(args.lang, f"cannot write {args.file}: {exc.strerror or exc}",
+                           f"无法写入 {args.file}：{exc.strerror or exc}")) from None
+    print(tr(args.lang,
+             f"Exported {counts['reviews']} reviews, {counts['cards']} cards, {counts['attempts']} "
+             f"exercise attempts to {args.file}",
+             f"已导出 {counts['reviews']} 条复习记录、{counts['cards']} 张卡片、{counts['attempts']} "
+             f"次练习尝试到 {args.file}"))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kb.progress.transfer import import_file
+
+    store = open_progress(args)
+    with store_errors(args):
+        res = import_file(store, args.file)
+    if getattr(args, "json", False):
+        print(json.dumps(res.to_dict(), indent=2))
+        return 0
+    print(tr(args.lang,
+             f"Imported {args.file}: {res.reviews_added} new reviews ({res.reviews_skipped} already here), "
+             f"{res.attempts_added} new exercise attempts, {res.cards_added} new cards, "
+             f"{res.cards_updated + res.cards_replayed} cards updated",
+             f"已导入 {args.file}：新增 {res.reviews_added} 条复习记录（{res.reviews_skipped} 条已存在），"
+             f"新增 {res.attempts_added} 次练习尝试、{res.cards_added} 张卡片，"
+             f"更新 {res.cards_updated + res.cards_replayed} 张卡片"))
+    return 0
+
+
+def _parse_value(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    store = open_progress(args)
+    with store_errors(args):
+        if args.key is None:
+            for key, value in sorted(store.settings().items()):
+                print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+            return 0
+        if args.value is None:
+            print(json.dumps(store.get_setting(args.key), ensure_ascii=False))
+            return 0
+        try:
+            store.set_setting(args.key, _parse_value(args.value))
+        except ValueError as exc:
+            raise UserError(tr(args.lang, str(exc), _zh_setting_error(args.key, str(exc)))) from None
+    print(f"{args.key} = {json.dumps(store.get_setting(args.key), ensure_ascii=False)}")
+    return 0
+
+
+def _zh_setting_error(key: str, message: str) -> str:
+    if key == "desired_retention":
+        return "desired_retention（目标保持率）必须是 0.70 到 0.99 之间的数"
+    if key == "new_per_session":
+        return "new_per_session（每次新题数）必须是 0 到 1000 的整数"
+    if key == "lang":
+        return "lang 只能是 'en' 或 'zh'"
+    return f"设置 {key} 无效：{message}"
+

@@ -1,0 +1,190 @@
+"""``kb quiz``: a spaced-repetition session at the terminal (stdin/stdout, no TUI).
+
+Each answer is graded at once with its explanation; the proposed rating (Good when
+right, Again when wrong) is taken with Enter or overridden with 1-4 / a/h/g/e. Every
+rated answer is committed immediately, so end-of-file or Ctrl-C loses nothing that
+was answered; an answer given but not yet rated is saved with the proposed rating.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from kb.cli import UserError
+from kb.i18n import tr
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "quiz",
+        help="review quiz items with spaced repetition (due first, then new)",
+        description="A study session: due items first, then up to N new ones. "
+        "Answer, read the explanation, then press Enter to accept the proposed rating "
+        "or type 1 Again, 2 Hard, 3 Good, 4 Easy. Type :s to skip, :q to stop.",
+    )
+    p.add_argument("--tag", metavar="T", help="only items with this tag")
+    p.add_argument("--path", metavar="P", help="only the quiz steps of this learning path")
+    p.add_argument("--new", metavar="N", type=_count, help="at most N new items (default: setting new_per_session, 10)")
+    p.set_defaults(func=cmd_quiz)
+
+
+def _count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return n
+
+
+class _Quit(Exception):
+    pass
+
+
+def _read(prompt: str) -> str:
+    """One line from stdin. EOF -> EOFError; Ctrl-C -> KeyboardInterrupt."""
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
+
+
+def _show_item(entry, index: int, total: int, lang: str) -> None:
+    from kb.i18n import pick
+    from kb.quiz.grading import LETTERS, input_hint
+
+    item = entry.item
+    tag = {"due": tr(lang, "review", "复习"), "new": tr(lang, "new", "新题"),
+           "again": tr(lang, "again", "再练")}[entry.kind]
+    print()
+    print(f"[{index}/{total}] {tag} · {item.id}")
+    print(pick(item.question, lang))
+    for i, choice in enumerate(getattr(item, "choices", None) or []):
+        print(f"  {LETTERS[i]}. {pick(choice, lang)}")
+    print(tr(lang, f"({input_hint(item, lang)}; Enter = don't know)", f"（{input_hint(item, lang)}；直接回车 = 不会）"))
+
+
+def cmd_quiz(args: argparse.Namespace) -> int:
+    from kb.cli.content import open_catalog
+    from kb.cli.progress import open_progress, store_errors, when
+    from kb.i18n import pick
+    from kb.quiz.grading import Grade, InvalidResponse, expected_text
+    from kb.quiz.scheduling import RATING_LABELS, parse_rating, propose_rating
+    from kb.quiz.session import NoSuchPath, QuizSession, select_items
+
+    lang = args.lang
+    store = open_progress(args)
+    catalog = open_catalog(args)
+    try:
+        items = select_items(catalog, tag=args.tag, path=args.path)
+    except NoSuchPath:
+        raise UserError(tr(lang, f"no learning path '{args.path}' (see `kb path`)",
+                           f"没有名为“{args.path}”的学习路径（见 `kb path`）")) from None
+    if not items:
+        what = tr(lang, f" with tag '{args.tag}'" if args.tag else "", f"（标签“{args.tag}”）" if args.tag else "")
+        raise UserError(tr(lang, f"no quiz items{what} in the content (see `kb list --kind quiz`)",
+                           f"内容中没有测验题{what}（见 `kb list --kind quiz`）"))
+
+    with store_errors(args):
+        session = QuizSession(store, items, new_limit=args.new, lang=lang)
+    labels = RATING_LABELS[lang]
+    if not session.queue:
+        with store_errors(args):
+            nxt = store.next_due_time(item_ids=[it.id for _, it in items])
+        print(tr(lang, "Nothing to review now.", "现在没有需要复习的题目。")
+              + (tr(lang, f" Next review {when(nxt, store.now(), lang)}.", f" 下次复习：{when(nxt, store.now(), lang)}。")
+                 if nxt else ""))
+        return 0
+
+    due = sum(1 for e in session.queue if e.kind == "due")
+    new = len(session.queue) - due
+    print(tr(lang, f"{due} to review, {new} new. Type :s to skip, :q to stop.",
+             f"待复习 {due} 题，新题 {new} 题。输入 :s 跳过，:q 结束。"))
+
+    rating_keys = " · ".join(f"{k} {labels[k]}" for k in (1, 2, 3, 4))
+    code = 0
+    pending = None  # (entry, grade, answer, duration_ms): answered but not yet rated
+    shown = 0
+    try:
+        with store_errors(args):
+            while (entry := session.next_item()) is not None:
+                shown += 1
+                _show_item(entry, shown, shown + len(session.queue) - 1, lang)
+                started = time.monotonic()
+                while True:
+                    text = _read("> ")
+                    cmd = text.strip().casefold()
+                    if cmd in (":q", ":quit", "：q"):
+                        raise _Quit
+                    if cmd in (":s", ":skip", "：s"):
+                        session.skip(entry)
+                        grade = None
+                        break
+                    if not cmd:
+                        grade = Grade(False, expected_text(entry.item, lang), None)
+                        break
+                    try:
+                        grade = session.check(entry, text)
+                        break
+                    except InvalidResponse as exc:
+                        print(exc.message(lang))
+                if grade is None:
+                    continue
+                duration_ms = int((time.monotonic() - started) * 1000)
+                if grade.correct:
+                    print(tr(lang, "✓ Right.", "✓ 正确。"))
+                else:
+                    print(tr(lang, f"✗ Not quite. Answer: {grade.expected}", f"✗ 不对。正确答案：{grade.expected}"))
+                explanation = pick(entry.item.explanation, lang)
+                if explanation:
+                    print(explanation)
+                proposed = propose_rating(grade.correct)
+                pending = (entry, grade, text or None, duration_ms)
+                while True:
+                    choice = _read(tr(lang, f"Rate [Enter = {labels[proposed]}] {rating_keys}: ",
+                                      f"评分 [回车 = {labels[proposed]}] {rating_keys}："))
+                    quit_after = choice.strip().casefold() in (":q", ":quit", "：q")
+                    rating = proposed if not choice.strip() or quit_after else parse_rating(choice)
+                    if rating is not None:
+                        break
+                    print(tr(lang, "Type 1, 2, 3 or 4 (or Enter).", "请输入 1、2、3 或 4（或直接回车）。"))
+                out = session.rate(entry, rating, grade=grade, answer=text or None, duration_ms=duration_ms)
+                pending = None
+                print(tr(lang, f"Next review {when(out.after.due, out.review.at, lang)}.",
+                         f"下次复习：{when(out.after.due, out.review.at, lang)}。"))
+                if quit_after:
+                    raise _Quit
+    except _Quit:
+        pass
+    except EOFError:
+        print()
+    except KeyboardInterrupt:
+        print()
+        code = 130
+    finally:
+        if pending is not None:  # answered, not rated: keep it with the proposed rating
+            entry, grade, text, duration_ms = pending
+            try:
+                session.rate(entry, propose_rating(grade.correct), grade=grade, answer=text, duration_ms=duration_ms)
+            except Exception as exc:  # noqa: BLE001 - report, never lose the summary
+                print(tr(lang, f"could not save the last answer: {exc}", f"未能保存最后一个答案：{exc}"),
+                      file=sys.stderr)
+
+    s = session.summary()
+    print()
+    print(tr(lang,
+             f"Session: {s.answered} answered, {s.correct} right ({s.new_seen} new, {s.reviewed} reviews).",
+             f"本次：作答 {s.answered} 题，答对 {s.correct} 题（新题 {s.new_seen}，复习 {s.reviewed}）。"))
+    if s.ratings:
+        print("  " + " · ".join(f"{labels[k]} {v}" for k, v in sorted(s.ratings.items())))
+    if s.left:
+        print(tr(lang, f"{s.left} left for next time.", f"还剩 {s.left} 题留待下次。"))
+    if s.next_due is not None:
+        print(tr(lang, f"Next review {when(s.next_due, store.now(), lang)}.",
+                 f"下次复习：{when(s.next_due, store.now(), lang)}。"))
+    return code
