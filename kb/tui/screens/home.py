@@ -1,0 +1,290 @@
+"""Home: the learning path's next step, reviews due, exercises in progress, the
+knowledge base at a glance, and content problems behind a count.
+
+This is the first screen: it paints with placeholders before the catalog is open (no
+SQLAlchemy, pydantic or NumPy needed), then a worker gathers what it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kb.i18n import pick
+from kb.tui.screens.base import KbScreen
+from kb.tui.strings import KIND_ORDER, kind_plural
+
+
+@dataclass
+class HomeData:
+    path: Any = None  # the LearningPath entry followed, or None
+    steps: list = field(default_factory=list)  # kb.learning_path.StepStatus
+    next_step: Any = None
+    due: int = 0
+    new: int = 0
+    in_progress: list = field(default_factory=list)  # Summary of exercises attempted, not passed
+    passed: int = 0
+    exercises: int = 0
+    counts: dict = field(default_factory=dict)
+    errors: int = 0
+    warnings: int = 0
+    store_error: str | None = None
+    path_error: str | None = None
+
+
+def gather(services) -> HomeData:
+    """What the home screen shows, from the same core calls as ``kb path`` and
+    ``kb progress`` (runs in a thread worker)."""
+    catalog, store = services.catalog, services.store
+    data = HomeData(counts=dict(services.counts), errors=len(services.errors),
+                    warnings=len(services.warnings), store_error=services.store_error)
+    exercises = [s for s in services.summaries if s.kind == "exercise"]
+    data.exercises = len(exercises)
+    if store is None:
+        return data
+    item_ids = [item.id for _, item in catalog.quiz_items()]
+    data.due = len(store.due_items(item_ids=item_ids))
+    data.new = len(set(item_ids) - set(store.cards(item_ids)))
+    statuses = store.exercise_statuses()
+    data.in_progress = [s for s in exercises if statuses.get(s.id) == "attempted"]
+    data.passed = sum(1 for s in exercises if statuses.get(s.id) == "passed")
+    try:
+        from kb.learning_path import next_step, path_status
+    except ImportError:  # pragma: no cover - the module ships with kb
+        return data
+    paths = [s for s in services.summaries if s.kind == "path"]
+    if not paths:
+        return data
+    chosen = store.get_setting("current_path")
+    ordered = sorted(paths, key=lambda s: (s.id != chosen, s.id))
+    for summary in ordered:
+        entry = catalog.get(summary.id)
+        if entry is None:
+            continue
+        steps = path_status(catalog, store, entry)
+        if data.path is None or next_step(steps) is not None:
+            data.path, data.steps, data.next_step = entry, steps, next_step(steps)
+        if data.next_step is not None:
+            break
+    return data
+
+
+VERBS = {"read": ("Read", "阅读"), "quiz": ("Quiz", "测验"), "exercise": ("Exercise", "练习")}
+MARKS = {"done": "✓", "started": "◐", "todo": "○", "missing": "✗"}
+
+
+class HomeScreen(KbScreen):
+    BINDINGS = [
+        Binding("c", "continue", "Continue", id="kb.continue"),
+        Binding("b", "app.browse", "Browse", id="kb.browse"),
+        Binding("slash", "app.search", "Search", id="kb.search"),
+        Binding("r", "app.review", "Review", id="kb.review"),
+        Binding("x", "app.exercises", "Exercises", id="kb.exercises"),
+        Binding("p", "app.progress", "Progress", id="kb.progress"),
+        Binding("exclamation_mark", "app.problems", "Problems", id="kb.problems", show=False),
+    ]
+
+    class DataReady(Message):
+        def __init__(self, data: HomeData) -> None:
+            super().__init__()
+            self.data = data
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: HomeData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            with Horizontal(id="home-top"):
+                with Vertical(id="start-panel", classes="panel"):
+                    yield OptionList(id="actions")
+                with Vertical(id="path-panel", classes="panel"):
+                    yield Static(id="path-steps")
+            with Horizontal(id="home-bottom"):
+                with Vertical(id="exercise-panel", classes="panel"):
+                    yield Static(id="exercise-list")
+                with Vertical(id="kb-panel", classes="panel"):
+                    yield Static(id="kb-counts")
+            yield Static(id="problems-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#actions").focus()
+        if self.services is None:
+            for panel in ("#path-panel", "#exercise-panel", "#kb-panel"):
+                self.query_one(panel).loading = True
+
+    def on_screen_resume(self) -> None:
+        if self.services is not None and self.data is not None:
+            self.load(self.services)  # progress may have changed on another screen
+
+    def on_services(self, services) -> None:
+        self.load(services)
+
+    @work(thread=True, exclusive=True, group="home", exit_on_error=False)
+    def load(self, services) -> None:
+        self.post_message(self.DataReady(gather(services)))
+
+    def on_home_screen_data_ready(self, message: DataReady) -> None:
+        self.data = message.data
+        for panel in ("#path-panel", "#exercise-panel", "#kb-panel"):
+            self.query_one(panel).loading = False
+        self.render_all()
+
+    def on_lang(self, lang: str) -> None:
+        self.app.sub_title = self.t("deep learning, step by step", "深度学习，一步一步来")
+        self.render_all()
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def render_all(self) -> None:
+        t, lang, data = self.t, self.lang, self.data
+        self.query_one("#start-panel").border_title = t("Start", "开始")
+        self.query_one("#path-panel").border_title = t("Learning path", "学习路径")
+        self.query_one("#exercise-panel").border_title = t("Exercises in progress", "进行中的练习")
+        self.query_one("#kb-panel").border_title = t("Knowledge base", "知识库")
+        self.render_actions()
+        bar = self.query_one("#problems-bar", Static)
+        error = self.app.load_error
+        if error:
+            bar.update(Text(t(f"Could not load the content: {error}. Check the content folders and restart kb.",
+                              f"无法加载内容：{error}。请检查内容目录后重新启动 kb。"), style="bold"))
+            bar.set_class(True, "has-problems")
+            return
+        if data is None:
+            self.query_one("#path-steps", Static).update(t("Loading…", "加载中…"))
+            bar.update("")
+            return
+        self.query_one("#path-steps", Static).update(self.path_text())
+        self.query_one("#exercise-list", Static).update(self.exercise_text())
+        self.query_one("#kb-counts", Static).update(self.counts_text())
+        if data.path is not None:
+            self.query_one("#path-panel").border_title = f"{t('Learning path', '学习路径')} · {pick(data.path.title, lang)}"
+        bar.set_class(bool(data.errors or data.store_error), "has-problems")
+        parts = []
+        if data.store_error:
+            parts.append(t(f"⚠ Progress is not saved: {data.store_error}", f"⚠ 学习进度无法保存：{data.store_error}"))
+        if data.errors:
+            parts.append(t(f"⚠ {data.errors} content problem{'s' if data.errors != 1 else ''} — press ! to see them",
+                           f"⚠ {data.errors} 个内容问题 —— 按 ! 查看"))
+        elif data.warnings:
+            parts.append(t(f"{data.warnings} content warning{'s' if data.warnings != 1 else ''} (press ! to see them)",
+                           f"{data.warnings} 个内容警告（按 ! 查看）"))
+        bar.update(Text("\n".join(parts)))
+        bar.display = bool(parts)
+
+    def render_actions(self) -> None:
+        t, data = self.t, self.data
+        options = self.query_one("#actions", OptionList)
+        highlighted = options.highlighted
+        step = data.next_step if data else None
+        items = []
+        if data is not None and data.path is not None:
+            if step is not None:
+                what = f"{t(*VERBS[step.do])} “{self.step_title(step)}”"
+                items.append(("continue", f"▶ {t('Continue', '继续')}: {what}"))
+            else:
+                items.append(("continue", f"✓ {t('Path complete — well done!', '学习路径已完成，太棒了！')}"))
+        if data is None:
+            review = t("Review", "复习")
+        elif data.due:
+            review = t(f"Review: {data.due} due now", f"复习：{data.due} 道题到期")
+        elif data.new:
+            review = t(f"Quiz: {data.new} new questions", f"测验：{data.new} 道新题")
+        else:
+            review = t("Review: nothing due", "复习：暂无到期题目")
+        items.append(("review", f"⟳ {review}"))
+        items.append(("browse", f"☰ {t('Browse the knowledge base', '浏览知识库')}"))
+        items.append(("search", f"⌕ {t('Search', '搜索')}"))
+        items.append(("exercises", f"✎ {t('Exercises', '练习')}"))
+        items.append(("progress", f"▦ {t('Progress', '学习进度')}"))
+        options.clear_options()
+        options.add_options([Option(Text(label), id=key) for key, label in items])
+        if options.option_count:
+            options.highlighted = min(highlighted or 0, options.option_count - 1)
+
+    def step_title(self, step) -> str:
+        return pick(step.title, self.lang) if step.title is not None else step.ref
+
+    def path_text(self) -> Text:
+        t, data = self.t, self.data
+        out = Text()
+        if data.store_error:
+            return Text(t("Progress store unavailable.", "进度存储不可用。"), style="dim")
+        if data.path is None:
+            return Text(t("No learning path in the content.", "内容中没有学习路径。"), style="dim")
+        done = sum(1 for s in data.steps if s.state == "done")
+        out.append(t(f"{done} of {len(data.steps)} steps done\n", f"已完成 {done}/{len(data.steps)} 步\n"), style="dim")
+        for s in data.steps:
+            current = data.next_step is not None and s.index == data.next_step.index
+            style = "bold" if current else ("dim" if s.state == "done" else "")
+            out.append(f"{'→' if current else ' '} {MARKS.get(s.state, '·')} ", style="bold" if current else "dim")
+            line = f"{t(*VERBS[s.do])} {self.step_title(s)}"
+            if s.do == "quiz" and s.total > 1:
+                line += f" ({s.done}/{s.total})"
+            out.append(line + "\n", style=style)
+        out.rstrip()
+        return out
+
+    def exercise_text(self) -> Text:
+        t, data, lang = self.t, self.data, self.lang
+        out = Text()
+        if data.in_progress:
+            for s in data.in_progress[:6]:
+                out.append("◐ ", style="dim")
+                out.append(pick(s.title, lang) + "\n")
+        else:
+            out.append(t("None started yet — press x.\n", "还没有开始的练习 —— 按 x 选择。\n"), style="dim")
+        out.append(t(f"{data.passed} of {data.exercises} passed", f"已通过 {data.passed}/{data.exercises}"), style="dim")
+        return out
+
+    def counts_text(self) -> Text:
+        out = Text()
+        for kind in KIND_ORDER:
+            n = self.data.counts.get(kind, 0)
+            if n:
+                out.append(f"{n:>4} ", style="bold")
+                out.append(kind_plural(kind, self.lang) + "\n")
+        out.rstrip()
+        return out
+
+    # -- actions --------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#actions")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        key = event.option.id
+        if key == "continue":
+            self.action_continue()
+        elif key in ("review", "browse", "search", "exercises", "progress"):
+            self.run_action(f"app.{key}")
+
+    def action_continue(self) -> None:
+        data = self.data
+        step = data.next_step if data else None
+        if step is None:
+            if data is not None and data.path is not None:
+                self.app.open_entry(data.path.id)
+            return
+        if step.do == "read":
+            self.app.open_entry(step.ref)
+        elif step.do == "exercise":
+            self.app.open_workspace(step.ref)
+        else:
+            from kb.tui.screens.quiz import QuizScreen
+
+            self.app.push_screen(QuizScreen(step_ref=step.ref))
+
+    def on_click(self, event) -> None:
+        if event.widget is not None and event.widget.id == "problems-bar":
+            self.app.action_problems()
