@@ -8,7 +8,7 @@ import SQLAlchemy and pydantic) are opened in a thread worker after the first pa
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Callable
 
@@ -66,17 +66,19 @@ class KbApp(App[None]):
     def __init__(self, lang: str = "en", content: list[str] | None = None, *,
                  roots: list[str | Path] | None = None, lang_explicit: bool = False,
                  store_url: str | None = None, clock: Callable[[], datetime] | None = None,
-                 remember: bool = True) -> None:
+                 remember: bool = True, tz: tzinfo | None = None) -> None:
         """``content``: extra packs beside the shipped content (``kb --content``);
         ``roots``: use exactly these content roots instead (tests, demos);
         ``lang_explicit``: ``--lang``/``KB_LANG`` was given, so it beats the remembered
-        choice; ``clock``: "now" for the progress store (tests)."""
+        choice; ``clock``: "now" for the progress store and ``tz`` the zone days are
+        counted in (tests; by default the real clock and the local zone)."""
         super().__init__()
         self.content_dirs = list(content or [])
         self.roots = [Path(r) for r in roots] if roots is not None else None
         self.lang_explicit = lang_explicit
         self.store_url = store_url
         self.clock = clock
+        self.tz = tz
         self.remember = remember
         self.first_paint_modules: frozenset[str] | None = None
         stored = settings.peek() if remember and store_url is None else {}

@@ -37,7 +37,8 @@ BINDING_LABELS: dict[str, tuple[str, str]] = {
     "kb.reload": ("Reload file", "重新载入"),
     "kb.submit": ("Answer", "作答"),
     "kb.next": ("Next", "下一题"),
-    "kb.rate": ("Rate 1-4", "评分 1-4"),
+    "kb.rate": ("Rate", "评分"),
+    "kb.end-session": ("End session", "结束"),
     "kb.focus-editor": ("Editor", "编辑器"),
     "kb.focus-results": ("Results", "结果"),
 }
