@@ -424,7 +424,6 @@ def _job_body(job):
         if t is dict:
             return "{" + ", ".join([_quote(str(k)) + ": " + _dumps(v) for k, v in obj.items()]) + "}"
         return _quote(str(t))
-    _ascontiguous = np.ascontiguousarray
     _shares = np.shares_memory
     _perf = time.perf_counter
     _ndarray = np.ndarray
@@ -456,7 +455,8 @@ def _job_body(job):
     def save_npy(name, arr):
         # A minimal .npy (format 1.0) writer built on C-level methods only, so that
         # submitted code patching numpy's Python functions cannot alter what is sent.
-        arr = _ascontiguous(arr)
+        if not arr.flags.c_contiguous:
+            arr = arr.copy(order="C")
         header = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (arr.dtype.str, tuple(arr.shape))
         pad = 64 - (10 + len(header) + 1) % 64
         header = (header + " " * pad + "\n").encode("latin1")

@@ -257,6 +257,7 @@ def _collect(calls: list[Call], jd: JobDir, summary: dict[str, Any]) -> RunResul
             o.elapsed_s = float(el) if isinstance(el, (int, float)) else None
             outcomes[call.cid] = o
         except (ValueError, OSError, TypeError, KeyError):
+            summary = dict(summary, malformed=True)
             continue  # a malformed result counts as missing
     complete = token_ok and summary.get("exit_code") == 0 and (
         import_error is not None or all(c.cid in outcomes for c in calls))
@@ -533,6 +534,9 @@ def process_message(status: str, summary: dict[str, Any], limits: dict[str, Any]
                 "SIGKILL": "killed", "SIGFPE": "arithmetic fault"}.get(name, "")
         en = f"killed by {name}" + (f", {what}" if what else "")
         zh = f"被 {name} 终止" + (f"（{what}）" if what else "")
+    elif summary.get("malformed"):
+        en = "it sent back a result kb cannot read"
+        zh = "它返回了 kb 无法读取的结果"
     elif code == 70:
         en = "the checking code inside the process failed: did your code replace built-in or NumPy functions?"
         zh = "进程内的检查代码出错：你的代码是否替换了内置函数或 NumPy 函数？"
