@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_BYTES = 1 << 20
+MAX_DEPTH = 64  # nesting levels; the deepest real content needs about ten
 
 Mark = tuple[int, int]  # 1-based line, column
 
@@ -63,20 +64,25 @@ def _mark(node_mark: Any) -> Mark:
     return (node_mark.line + 1, node_mark.column + 1)
 
 
-def _index_marks(node: yaml.Node, data: Any, prefix: tuple, marks: dict[tuple, Mark]) -> None:
+def _index_marks(node: yaml.Node, data: Any, prefix: tuple, marks: dict[tuple, Mark],
+                 problems: list[Problem], rel: str) -> None:
     """Record where each value (and each mapping key, under ``prefix + (key, "<key>")``)
-    starts, by walking the node tree beside the constructed data."""
+    starts, by walking the node tree beside the constructed data. Nesting deeper than
+    MAX_DEPTH is a problem."""
     marks[prefix] = _mark(node.start_mark)
+    if len(prefix) > MAX_DEPTH:  # small files skip the event scan; catch them here
+        problems.append(Problem(rel, *marks[prefix], "", _TOO_DEEP))
+        return
     if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
         for key_node, value_node in node.value:
             key = key_node.value
             if key not in data:  # e.g. a non-string key; nothing to descend into
                 continue
             marks[prefix + (key, "<key>")] = _mark(key_node.start_mark)
-            _index_marks(value_node, data[key], prefix + (key,), marks)
+            _index_marks(value_node, data[key], prefix + (key,), marks, problems, rel)
     elif isinstance(node, yaml.SequenceNode) and isinstance(data, list):
         for i, (child, value) in enumerate(zip(node.value, data)):
-            _index_marks(child, value, prefix + (i,), marks)
+            _index_marks(child, value, prefix + (i,), marks, problems, rel)
 
 
 def _dotted(loc: tuple) -> str:
@@ -135,13 +141,38 @@ def _message(err: dict[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
-def _scan_for_anchors(text: str, rel: str) -> Problem | None:
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep; content never needs that"
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _needs_scan(text: str) -> bool:
+    """Whether a file could hold an anchor or nest deeply enough to hurt libyaml, whose
+    composer recurses in C (a crash, not an exception, at some ten thousand levels) and
+    whose scanner is quadratic in the depth of flow collections. Small files with few
+    brackets nest at most a few hundred levels and are checked after composing."""
+    return ("&" in text or len(text) > 8192 or text.count("[") + text.count("{") > 32
+            or _COMPACT.search(text) is not None)
+
+
+# Block collections nested on one line ("- - - x", "? ? x"): without them a level of
+# block nesting costs a new line with deeper indentation, so 8 KiB cannot go deep.
+_COMPACT = re.compile(r"[-?:][ \t]+[-?](?:[ \t]|$)", re.MULTILINE)
+
+
+def _scan_events(text: str, rel: str) -> Problem | None:
     """Anchors and aliases are refused outright: they are what a "billion laughs"
-    file is built from, and content never needs them. Only events are scanned, so
-    nothing is expanded."""
-    if "&" not in text:  # an alias needs an anchor; a lone alias fails in the composer
-        return None
+    file is built from, and content never needs them. Nesting is capped. Only parser
+    events are read, so nothing is expanded or composed, and the scan stops at the
+    first offence."""
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Problem(rel, *_mark(event.start_mark), "", _TOO_DEEP)
+        elif isinstance(event, _CLOSE):
+            depth -= 1
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             line, col = _mark(event.start_mark)
@@ -162,9 +193,9 @@ def parse_yaml(raw: bytes, rel: str) -> tuple[Any, dict[tuple, Mark], list[Probl
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, {}, [Problem(rel, line, col, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
     try:
-        anchored = _scan_for_anchors(text, rel)
-        if anchored:
-            return None, {}, [anchored]
+        refused = _scan_events(text, rel) if _needs_scan(text) else None
+        if refused:
+            return None, {}, [refused]
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
@@ -187,7 +218,10 @@ def parse_yaml(raw: bytes, rel: str) -> tuple[Any, dict[tuple, Mark], list[Probl
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         return None, {}, [Problem(rel, 1, 1, "", f"YAML error: {exc}")]
     marks: dict[tuple, Mark] = {}
-    _index_marks(node, data, (), marks)
+    problems: list[Problem] = []
+    _index_marks(node, data, (), marks, problems, rel)
+    if problems:
+        return None, {}, problems
     return data, marks, []
 
 
