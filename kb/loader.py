@@ -64,21 +64,35 @@ def _mark(node_mark: Any) -> Mark:
     return (node_mark.line + 1, node_mark.column + 1)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _index_marks(node: yaml.Node, data: Any, prefix: tuple, marks: dict[tuple, Mark],
                  problems: list[Problem], rel: str) -> None:
     """Record where each value (and each mapping key, under ``prefix + (key, "<key>")``)
-    starts, by walking the node tree beside the constructed data. Nesting deeper than
-    MAX_DEPTH is a problem."""
+    starts, by walking the node tree beside the constructed data. Keys that are not
+    text and keys given twice (YAML would silently keep the last value) are problems."""
     marks[prefix] = _mark(node.start_mark)
     if len(prefix) > MAX_DEPTH:  # small files skip the event scan; catch them here
         problems.append(Problem(rel, *marks[prefix], "", _TOO_DEEP))
         return
     if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
+        seen: dict[str, Mark] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            if key not in data:  # e.g. a non-string key; nothing to descend into
+            where = _mark(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+                shown = key if isinstance(key, str) else "..."
+                problems.append(Problem(rel, *where, _dotted(prefix),
+                                        f"key {shown!r} is not text; quote it or remove it"))
                 continue
-            marks[prefix + (key, "<key>")] = _mark(key_node.start_mark)
+            if key in seen:
+                problems.append(Problem(rel, *where, _dotted(prefix + (key,)),
+                                        f"duplicate key (first at line {seen[key][0]}); "
+                                        "YAML would silently keep only the last value"))
+                continue
+            seen[key] = where
+            marks[prefix + (key, "<key>")] = where
             _index_marks(value_node, data[key], prefix + (key,), marks, problems, rel)
     elif isinstance(node, yaml.SequenceNode) and isinstance(data, list):
         for i, (child, value) in enumerate(zip(node.value, data)):
