@@ -243,7 +243,7 @@ def validate(data: Any, marks: dict[tuple, Mark], rel: str, expected_kind: str |
     if not isinstance(data, dict):
         return None, [Problem(rel, 1, 1, "", f"the top level must be a mapping of fields, not {type(data).__name__}")]
     kind = data.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         line, col = _mark_for(("kind",), marks)
         what = "missing" if kind is None else f"unknown kind {kind!r}"
         return None, [Problem(rel, line, col, "kind", f"{what}; expected one of {sorted(KINDS)}")]
