@@ -114,14 +114,18 @@ def _locate(loc: tuple, data: Any) -> tuple:
     union tags and validator names), so it can be looked up among the marks."""
     path: list = []
     current = data
-    for part in loc:
+    for n, part in enumerate(loc):
         if isinstance(current, dict) and part in current:
             current = current[part]
             path.append(part)
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             current = current[part]
             path.append(part)
-        elif isinstance(current, dict) and isinstance(part, str) and part not in current:
+        elif isinstance(current, dict) and isinstance(part, str) and (
+                part in (current.get("type"), current.get("kind"))
+                or (n < len(loc) - 1 and (part[:1].isupper() or "[" in part))):
+            continue  # a union's tag (``single`` in items.0.single.answer), not a field
+        elif isinstance(current, dict) and isinstance(part, str):
             # A missing field or a forbidden extra one: keep the name for the message.
             path.append(part)
             break
@@ -144,7 +148,7 @@ def _message(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     if kind == "extra_forbidden":
         return "unknown field (check its spelling; see `kb schema`)"
-    if kind == "missing":
+    if kind in ("missing", "union_tag_not_found"):
         return "required field is missing"
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
@@ -257,6 +261,8 @@ def validate(data: Any, marks: dict[tuple, Mark], rel: str, expected_kind: str |
     except ValidationError as exc:
         for err in exc.errors():
             path = _locate(tuple(err["loc"]), data)
+            if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+                path += (err.get("ctx", {}).get("discriminator", "").strip("'"),)  # point at `type:`
             line, col = _mark_for(path, marks, key=err.get("type") == "extra_forbidden")
             problems.append(Problem(rel, line, col, _dotted(path), _message(err)))
         return None, sorted(set(problems))
