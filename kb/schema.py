@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from engine.spec import ExerciseSpec
 
@@ -176,11 +176,14 @@ class SingleChoice(_ItemBase):
     choices: list[Text] = Field(min_length=2, max_length=8)
     answer: int = Field(ge=0)
 
-    @model_validator(mode="after")
-    def _in_range(self) -> "SingleChoice":
-        if self.answer >= len(self.choices):
-            raise ValueError(f"answer {self.answer} is not a choice index (0..{len(self.choices) - 1})")
-        return self
+    # Field validators (not model validators) so that a problem points at the answer.
+    @field_validator("answer")
+    @classmethod
+    def _in_range(cls, answer: int, info: ValidationInfo) -> int:
+        choices = info.data.get("choices")
+        if choices is not None and answer >= len(choices):
+            raise ValueError(f"answer {answer} is not a choice index (0..{len(choices) - 1})")
+        return answer
 
 
 class MultipleChoice(_ItemBase):
@@ -188,14 +191,16 @@ class MultipleChoice(_ItemBase):
     choices: list[Text] = Field(min_length=2, max_length=8)
     answers: list[int] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _in_range(self) -> "MultipleChoice":
-        bad = [a for a in self.answers if not 0 <= a < len(self.choices)]
+    @field_validator("answers")
+    @classmethod
+    def _in_range(cls, answers: list[int], info: ValidationInfo) -> list[int]:
+        choices = info.data.get("choices")
+        bad = [a for a in answers if choices is not None and not 0 <= a < len(choices)]
         if bad:
-            raise ValueError(f"answers {bad} are not choice indexes (0..{len(self.choices) - 1})")
-        if len(set(self.answers)) != len(self.answers):
+            raise ValueError(f"answers {bad} are not choice indexes (0..{len(choices) - 1})")
+        if len(set(answers)) != len(answers):
             raise ValueError("answers repeat an index")
-        return self
+        return answers
 
 
 class TrueFalse(_ItemBase):
