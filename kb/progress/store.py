@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kb.progress.errors import ProgressStoreError
@@ -103,15 +103,33 @@ def open_store(
     return ProgressStore(url or default_url(), clock=clock)
 
 
+def _retryable(exc: DBAPIError, is_sqlite: bool) -> bool:
+    """A write that lost a race on a server database and is safe to run again (its
+    transaction was rolled back): two first answers to one new item both inserting
+    the card, a serialization failure, a deadlock. SQLite never needs this: its writes
+    take the lock up front (BEGIN IMMEDIATE)."""
+    if is_sqlite:
+        return False
+    if isinstance(exc, IntegrityError):
+        return True
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in ("40001", "40P01")
+
+
 def _guard(method):
-    """Turn database failures into ProgressStoreError with a way forward."""
+    """Turn database failures into ProgressStoreError with a way forward, retrying a
+    write that lost a race on a server database."""
 
     @wraps(method)
     def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except DBAPIError as exc:
-            raise self._error(exc) from exc
+        for attempt in range(3):
+            try:
+                return method(self, *args, **kwargs)
+            except DBAPIError as exc:
+                if attempt < 2 and _retryable(exc, self.is_sqlite):
+                    continue
+                raise self._error(exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
 
@@ -278,6 +296,11 @@ class ProgressStore:
         # SQLite it is BEGIN IMMEDIATE, so two kb processes starting on a new file
         # queue here instead of both creating tables.
         with self._writer.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # the server equivalent of BEGIN IMMEDIATE for this one transaction
+                from sqlalchemy import text
+
+                conn.execute(text("SELECT pg_advisory_xact_lock(4212017)"))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
