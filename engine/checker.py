@@ -479,8 +479,8 @@ def _from_error(check: Any, info: dict[str, Any], call: Call | None, at_import: 
             f"你的文件没有定义 {call.fn}()（检查拼写；它必须是顶层函数）。"), **diag)
     if kind == "forbidden":
         return _result(check, "fail", M(
-            f"{fn} calls {emsg.split(' ')[0]}, which this exercise asks you to implement yourself{where}.",
-            f"{fn_zh} 调用了 {emsg.split(' ')[0]}，而本练习要求你自己实现它{where_zh}。"), **diag)
+            f"{fn} calls {emsg.split(' ')[0]}{where}, but this exercise asks you to implement it yourself.",
+            f"{fn_zh} 调用了 {emsg.split(' ')[0]}{where_zh}，而本练习要求你自己实现它。"), **diag)
     if at_import:
         head = M(f"Your file failed to load: {etype}: {emsg}{where}.",
                  f"你的文件加载失败：{etype}: {emsg}{where_zh}。")
@@ -549,7 +549,8 @@ def process_message(status: str, summary: dict[str, Any], limits: dict[str, Any]
 
 
 def _run_info(summary: dict[str, Any]) -> dict[str, Any]:
-    keys = ("exit_code", "signal", "timed_out", "output_limit", "wall_s", "cpu_s", "maxrss_kb", "zygote_lost")
+    keys = ("pid", "exit_code", "signal", "timed_out", "output_limit", "wall_s", "cpu_s", "maxrss_kb",
+            "zygote_lost", "malformed")
     return {k: summary.get(k) for k in keys if summary.get(k) is not None}
 
 
@@ -696,18 +697,20 @@ def _plan_immutability(planner: Planner, spec: ExerciseSpec, check: Immutability
                                                        "运行没有报告调用后的输入。"))
                 if after.shape != before.shape or after.dtype != before.dtype or not np.array_equal(
                         after, before, equal_nan=before.dtype.kind == "f"):
-                    where = ""
+                    where = where_zh = ""
                     diag: dict[str, Any] = {"input": name}
                     if after.shape == before.shape:
                         diff = np.argwhere(~((after == before) | (np.isnan(after) & np.isnan(before))
                                              if before.dtype.kind == "f" else after == before))
                         if len(diff):
                             idx = tuple(int(i) for i in diff[0])
-                            where = f" ({name}{fmt_index(idx)} was {fmt_num(before[idx])}, now {fmt_num(after[idx])})"
-                            diag.update(index=list(idx), before=fmt_num(before[idx]), after=fmt_num(after[idx]))
+                            b, a = fmt_num(before[idx]), fmt_num(after[idx])
+                            where = f" ({name}{fmt_index(idx)} was {b}, now {a})"
+                            where_zh = f"（{name}{fmt_index(idx)} 原为 {b}，现为 {a}）"
+                            diag.update(index=list(idx), before=b, after=a)
                     msg = M(f"{check.call}() changed its input {name} in place{where}. The caller's array must "
                             f"stay as it was: compute into a new array (e.g. {name} = {name} - c, not {name} -= c).",
-                            f"{check.call}() 原地修改了输入 {name}{where.replace('was', '原为').replace('now', '现为')}。"
+                            f"{check.call}() 原地修改了输入 {name}{where_zh}。"
                             f"调用者的数组必须保持不变：请把结果写进新数组（例如 {name} = {name} - c，而不是 {name} -= c）。")
                     return _result(check, "fail", _described(check, msg), **diag)
             if o.views and not check.allow_views:

@@ -109,17 +109,15 @@ def show_inputs(ctx: Context, index: tuple[int, ...] | None = None, out_shape: t
     """The inputs that produced a failure: small ones whole, large ones by shape and,
     for an element-wise result, the element (or row) at the failing index."""
     parts_en, parts_zh = [], []
+    small = 16 if sum(v.size for _, v in ctx.inputs if isinstance(v, np.ndarray)) <= 32 else 8
     for name, value in ctx.inputs:
         if isinstance(value, np.ndarray):
-            if value.size <= 16:
+            if value.size <= small:
                 text = f"{name} = {fmt_array(value)}"
             else:
                 text = f"{name}: shape {fmt_shape(value.shape)}"
                 if index is not None and out_shape is not None and value.shape == tuple(out_shape):
                     text += f", {name}{fmt_index(index)} = {fmt_num(value[index])}"
-                    if value.ndim >= 2 and value.shape[-1] <= 16:
-                        row = index[:-1]
-                        text += f", {name}{fmt_index(row)} = {fmt_array(value[row])}"
         elif value is None or isinstance(value, (bool, int, float)):
             text = f"{name} = {fmt_num(value) if value is not None else 'None'}"
         else:
@@ -312,10 +310,16 @@ def _compare_values(actual: np.ndarray, expected: np.ndarray, label: str, rtol: 
         idx = tuple(int(i) for i in where[0]) if a.ndim else ()
         val = a[idx]
         what = "nan" if np.isnan(val) else fmt_num(val)
-        en = (f"{label}: {what} at {fmt_index(idx) if idx else 'the result'} where {fmt_num(e[idx])} was expected "
-              f"({int(nonfinite_bad.sum())} non-finite of {a.size}). Overflow (exp of a large number), 0/0 or log(0)?")
-        zh = (f"{label}：在 {fmt_index(idx) if idx else '结果'} 处得到 {what}，应为 {fmt_num(e[idx])}"
-              f"（共 {a.size} 个值中有 {int(nonfinite_bad.sum())} 个非有限值）。是否发生了上溢（对大数取 exp）、0/0 或 log(0)？")
+        if a.ndim == 0:
+            en = f"{label}: {what} where {fmt_num(e[idx])} was expected."
+            zh = f"{label}：得到 {what}，应为 {fmt_num(e[idx])}。"
+        else:
+            en = (f"{label}: {what} at {fmt_index(idx)} where {fmt_num(e[idx])} was expected "
+                  f"({int(nonfinite_bad.sum())} non-finite of {a.size}).")
+            zh = (f"{label}：在 {fmt_index(idx)} 处得到 {what}，应为 {fmt_num(e[idx])}"
+                  f"（共 {a.size} 个值中有 {int(nonfinite_bad.sum())} 个非有限值）。")
+        en += " Overflow (exp of a large number), 0/0 or log(0)?"
+        zh += "是否发生了上溢（对大数取 exp）、0/0 或 log(0)？"
         msg = M(en, zh)
         shown = show_inputs(ctx, idx if idx else None, a.shape)
         if ctx.note:
@@ -392,7 +396,7 @@ def _symptom(a: np.ndarray, e: np.ndarray, ctx: Context) -> Message | None:
             if abs(k + 1) < 1e-6:
                 return M("It has the opposite sign of the expected value: a sign flipped (e.g. − instead of +)?",
                          "它与正确结果符号相反：是不是把正负号弄反了？")
-            return _factor_message(k, ctx)
+            return _factor_message(k, ctx, a.size)
     d = (a - e)
     if a.size > 1 and np.allclose(d, d.flat[0], rtol=0, atol=1e-9 * scale) and abs(float(d.flat[0])) > 1e-9 * scale:
         c = float(d.flat[0])
@@ -401,9 +405,13 @@ def _symptom(a: np.ndarray, e: np.ndarray, ctx: Context) -> Message | None:
     return None
 
 
-def _factor_message(k: float, ctx: Context) -> Message:
-    en = f"Every value is off by the same factor {k:.6g} (yours / expected)."
-    zh = f"所有值都与正确结果相差同一个倍数 {k:.6g}（你的 / 正确的）。"
+def _factor_message(k: float, ctx: Context, size: int = 2) -> Message | None:
+    if size == 1:  # one number is always "off by a factor": say so only when it explains
+        en = f"Yours is {k:.6g} times the expected value."
+        zh = f"你的结果是正确值的 {k:.6g} 倍。"
+    else:
+        en = f"Every value is off by the same factor {k:.6g} (yours / expected)."
+        zh = f"所有值都与正确结果相差同一个倍数 {k:.6g}（你的 / 正确的）。"
     for name, n in ctx.counts:
         if n > 1 and abs(k - n) < 1e-6 * n:
             return M(en + f" That is {name.en} ({n}): a sum where a mean was expected?",
@@ -416,7 +424,7 @@ def _factor_message(k: float, ctx: Context) -> Message:
     if abs(k - 0.5) < 1e-6:
         return M(en + " A missing factor of 2 (e.g. the 2 from differentiating a square)?",
                  zh + "是不是漏了因子 2（例如对平方求导得到的 2）？")
-    return M(en, zh)
+    return M(en, zh) if size > 1 else None
 
 
 # --- gradients ---------------------------------------------------------------------------

@@ -267,7 +267,7 @@ class JobDir:
         self.token = secrets.token_hex(16)
         self.input_dir = self.root / "in"
         self.work_dir = self.root / f"work-{secrets.token_hex(4)}"
-        self.out_dir = self.root / f"out-{self.token}"
+        self.out_dir = self.root / f"out-{secrets.token_hex(8)}"  # the token itself is not in any name
         for d in (self.input_dir, self.work_dir, self.out_dir):
             d.mkdir(mode=0o700)
 
@@ -280,7 +280,10 @@ class JobDir:
             except OSError:
                 pass
 
-        shutil.rmtree(self.root, onerror=onerror)
+        if sys.version_info >= (3, 12):  # pragma: no cover
+            shutil.rmtree(self.root, onexc=onerror)
+        else:
+            shutil.rmtree(self.root, onerror=onerror)
 
     def __enter__(self) -> "JobDir":
         return self
