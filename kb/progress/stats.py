@@ -182,13 +182,25 @@ def summary(
 
 def catalog_scope(catalog) -> dict[str, Any]:
     """What the figures are measured against, from the content: the quiz item ids, the
-    items of each tag, the exercise ids. Pass as keyword arguments to :func:`summary`."""
-    item_ids = [item.id for _, item in catalog.quiz_items()]
+    items of each tag, the exercise ids. Pass as keyword arguments to :func:`summary`.
+
+    An item carries its quiz's tags and the tags of the concepts it tests (as
+    ``Catalog.quiz_items(tag=...)`` selects them), computed from one listing rather
+    than one query per tag."""
+    pairs = catalog.quiz_items()
+    tags_of = {s.id: tuple(s.tags) for s in catalog.list()}
+    item_ids: list[str] = []
+    seen: set[str] = set()
     items_by_tag: dict[str, list[str]] = {}
-    tags = catalog.tags() if hasattr(catalog, "tags") else []
-    for tag, _count in tags:
-        ids = [item.id for _, item in catalog.quiz_items(tag=tag)]
-        if ids:
-            items_by_tag[tag] = ids
+    for quiz_id, item in pairs:
+        if item.id in seen:
+            continue
+        seen.add(item.id)
+        item_ids.append(item.id)
+        tags = set(tags_of.get(quiz_id, ()))
+        for concept in item.concepts:
+            tags.update(tags_of.get(concept, ()))
+        for tag in tags:
+            items_by_tag.setdefault(tag, []).append(item.id)
     exercise_ids = [s.id for s in catalog.list(kind="exercise")]
     return {"item_ids": item_ids, "items_by_tag": items_by_tag, "exercise_ids": exercise_ids}

@@ -283,3 +283,44 @@ def test_migration_files_are_inside_the_package():
     assert (pkg / "migrations" / "env.py").is_file()
     assert (pkg / "migrations" / "script.py.mako").is_file()
     assert sorted(p.name[:4] for p in (pkg / "migrations" / "versions").glob("[0-9]*.py")) == list(REVISIONS)
+
+
+def test_store_is_shared_safely_by_worker_threads(store):
+    """The TUI calls the store from thread workers."""
+    import threading
+
+    errors = []
+
+    def work(n):
+        try:
+            for i in range(15):
+                store.record_review(f"t{n}-{i % 3}", 3)
+                store.cards()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and store.review_count() == 60
+
+
+def test_light_imports():
+    """Importing the records, grading and path logic loads neither SQLAlchemy nor fsrs
+    (the TUI paints before it pays for them), and nothing here loads Textual."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kb.progress, kb.progress.records, kb.quiz, kb.quiz.grading, kb.quiz.session, "
+        "kb.learning_path, kb.cli.quiz, kb.cli.progress, kb.cli.path\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'fsrs', 'alembic', 'textual'})\n"
+        "import kb.progress.store, kb.progress.stats, kb.progress.transfer, kb.quiz.scheduling\n"
+        "print(heavy, 'textual' in {m.split('.')[0] for m in sys.modules})"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=root).stdout
+    assert out.strip() == "[] False"
