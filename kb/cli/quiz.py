@@ -45,7 +45,10 @@ class _Quit(Exception):
 
 
 def _read(prompt: str) -> str:
-    """One line from stdin. EOF -> EOFError; Ctrl-C -> KeyboardInterrupt."""
+    """One line from stdin. EOF -> EOFError; Ctrl-C -> KeyboardInterrupt. At a
+    terminal, input() gives line editing (arrows, CJK input methods)."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return input(prompt)
     sys.stdout.write(prompt)
     sys.stdout.flush()
     line = sys.stdin.readline()
