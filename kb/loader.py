@@ -9,6 +9,7 @@ column of the offending YAML node, and the field's dotted path.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,11 +303,19 @@ def _expected_kind(path: Path) -> str | None:
     return None
 
 
-def content_files(root: Path) -> list[Path]:
-    """The YAML files of a content root, in the kind folders, sorted for stable order."""
-    files: list[Path] = []
-    for folder in FOLDERS.values():
-        d = root / folder
-        if d.is_dir():
-            files += sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+def content_entries(root: Path) -> list[os.DirEntry]:
+    """The YAML files of a content root, in the kind folders, sorted for stable order:
+    folders by name, then files by name, the order the index breaks id clashes in."""
+    files: list[os.DirEntry] = []
+    for folder in sorted(FOLDERS.values()):
+        try:
+            with os.scandir(root / folder) as it:
+                found = [e for e in it if e.name.endswith((".yaml", ".yml")) and e.is_file()]
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        files += sorted(found, key=lambda e: e.name)
     return files
+
+
+def content_files(root: Path) -> list[Path]:
+    return [Path(e.path) for e in content_entries(root)]
