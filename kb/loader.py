@@ -311,7 +311,7 @@ def content_entries(root: Path) -> list[os.DirEntry]:
         try:
             with os.scandir(root / folder) as it:
                 found = [e for e in it if e.name.endswith((".yaml", ".yml")) and e.is_file()]
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:  # missing, or unreadable: the folder contributes nothing
             continue
         files += sorted(found, key=lambda e: e.name)
     return files
