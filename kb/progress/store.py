@@ -217,6 +217,12 @@ class ProgressStore:
                 revisions: set[str] = set()
                 if "alembic_version" in tables:
                     revisions = {r[0] for r in con.execute("SELECT version_num FROM alembic_version")}
+                if revisions and revisions <= set(REVISIONS) and revisions != {HEAD}:
+                    # about to be upgraded: never change the schema of (nor even switch
+                    # the journal of) a damaged file, so check it whole first
+                    verdict = [r[0] for r in con.execute("PRAGMA quick_check")]
+                    if verdict != ["ok"]:
+                        raise sqlite3.DatabaseError("; ".join(verdict[:3]))
             finally:
                 con.close()
         except sqlite3.DatabaseError as exc:
@@ -309,10 +315,10 @@ class ProgressStore:
         even with another process writing). Kept next to the store."""
         assert self.path is not None
         target = self.path.with_name(f"{self.path.stem}.before-{revision}{self.path.suffix}")
-        if target.exists():
-            return
         src = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True, timeout=10)
         try:
+            if target.exists():
+                return
             dst = sqlite3.connect(str(target))
             try:
                 src.backup(dst)

@@ -187,3 +187,45 @@ def test_store_created_by_first_revision_upgrades_with_rows_intact(home):
     con = sqlite3.connect(backup)
     assert con.execute("SELECT count(*) FROM review_log").fetchone() == (2,)
     con.close()
+
+
+def test_damaged_old_store_is_not_upgraded(home):
+    """A file at an older revision with a damaged page is refused before its schema
+    is touched, and left byte for byte as it was."""
+    import hashlib
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from kb.progress import ProgressStoreError
+    from kb.progress.store import MIGRATIONS_DIR
+
+    path = home / "data" / "progress.sqlite"
+    path.parent.mkdir(parents=True)
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    con.executemany(
+        "INSERT INTO exercise_attempts (uid, exercise_id, at, status, duration_s, hints_seen, solution_shown)"
+        " VALUES (?, 'ex', '2025-01-01 00:00:00.000000', 'fail', 1.0, 0, 0)",
+        [(f"u{i}",) for i in range(3000)],
+    )
+    con.commit()
+    con.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    middle = (len(data) // page // 2) * page
+    data[middle + 8 : middle + 600] = b"\xff" * 592  # scribble over a b-tree page
+    path.write_bytes(bytes(data))
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(ProgressStoreError) as err:
+        open_store()
+    assert "damaged" in str(err.value)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert not path.with_name("progress.before-0001.sqlite").exists()
