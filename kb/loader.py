@@ -232,8 +232,13 @@ def parse_yaml(raw: bytes, rel: str) -> tuple[Any, dict[tuple, Mark], list[Probl
             problem = f"unknown or unsafe tag {tag.group(1) if tag else ''!r}; content may not use tags"
         elif "alias" in problem:
             problem = f"YAML alias is not allowed in content ({problem})"
-        prefix = "" if problem.startswith(("unknown or unsafe", "YAML alias")) else "YAML syntax error: "
-        return None, {}, [Problem(rel, line, col, "", prefix + problem)]
+        if problem.startswith(("unknown or unsafe", "YAML alias")):
+            return None, {}, [Problem(rel, line, col, "", problem)]
+        if exc.context:  # "while scanning a quoted scalar" names where the trouble began
+            where = exc.context_mark
+            started = f" at {_mark(where)[0]}:{_mark(where)[1]}" if where and where is not mark else ""
+            problem = f"{exc.context}{started}, {problem}"
+        return None, {}, [Problem(rel, line, col, "", "YAML syntax error: " + problem)]
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         return None, {}, [Problem(rel, 1, 1, "", f"YAML error: {exc}")]
     marks: dict[tuple, Mark] = {}
