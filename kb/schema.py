@@ -138,14 +138,16 @@ class Tool(EntryBase):
     homepage: str = Field(pattern=r"^https?://\S+$")
     status: Literal["active", "discontinued", "superseded"]
     status_year: int = Field(ge=1990, le=2100)  # the year the status was true
-    successor: Slug | None = None  # an entry id
+    successor: Slug | None = Field(default=None, validate_default=True)  # an entry id
     status_note: Text | None = None
 
-    @model_validator(mode="after")
-    def _successor(self) -> "Tool":
-        if self.status in ("discontinued", "superseded") and not self.successor:
-            raise ValueError(f"a {self.status} tool names its successor")
-        return self
+    @field_validator("successor")
+    @classmethod
+    def _successor(cls, successor: str | None, info: ValidationInfo) -> str | None:
+        status = info.data.get("status")
+        if status in ("discontinued", "superseded") and not successor:
+            raise ValueError(f"a {status} tool names its successor (the id of an entry)")
+        return successor
 
 
 # --- application ---------------------------------------------------------------------
@@ -223,11 +225,12 @@ class ShortAnswer(_ItemBase):
     type: Literal["short"]
     accepted: AcceptedAnswers
 
-    @model_validator(mode="after")
-    def _some(self) -> "ShortAnswer":
-        if not self.accepted.en and not self.accepted.zh:
+    @field_validator("accepted")
+    @classmethod
+    def _some(cls, accepted: AcceptedAnswers) -> AcceptedAnswers:
+        if not accepted.en and not accepted.zh:
             raise ValueError("needs at least one accepted answer")
-        return self
+        return accepted
 
 
 QuizItem = Annotated[
