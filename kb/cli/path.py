@@ -28,6 +28,14 @@ DO_LABELS = {
 }
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-justify by display width (a CJK character takes two columns)."""
+    import unicodedata
+
+    cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - cols)
+
+
 def _how(step, path_id: str, lang: str) -> str:
     if step.do == "read":
         return f"kb show {step.ref}  ·  kb path {path_id} --done {step.index}"
@@ -105,7 +113,7 @@ def cmd_path(args: argparse.Namespace) -> int:
         extra = ""
         if s.do == "quiz" and s.total and s.state != "missing":
             extra = tr(lang, f" — {s.done}/{s.total} known", f" — 已掌握 {s.done}/{s.total}")
-        line = f"  {MARKS[s.state]} {s.index:>2}. {DO_LABELS[lang][s.do]:<8} {s.ref}"
+        line = f"  {MARKS[s.state]} {s.index:>2}. {_pad(DO_LABELS[lang][s.do], 8)} {s.ref}"
         if title and title != s.ref:
             line += f" · {title}"
         print(line + extra + (f"  [{labels[s.state]}]" if s.state in ("missing", "started") else ""))
