@@ -151,8 +151,8 @@ def expected_text(item, lang: str) -> str:
             return "对" if item.answer else "错"
         return "true" if item.answer else "false"
     if isinstance(item, Numeric):
-        value = f"{item.answer:g}"
-        return f"{value} (± {item.tolerance:g})" if item.tolerance else value
+        value = _number(item.answer)
+        return f"{value} (± {_number(item.tolerance)})" if item.tolerance else value
     if isinstance(item, ShortAnswer):
         own = item.accepted.zh if lang == "zh" else item.accepted.en
         other = item.accepted.en if lang == "zh" else item.accepted.zh
@@ -199,3 +199,11 @@ def input_hint(item, lang: str) -> str:
     if isinstance(item, Numeric):
         return "一个数字" if lang == "zh" else "a number"
     return "简短回答" if lang == "zh" else "a short answer"
+
+
+def _number(x: float) -> str:
+    """A number as a learner would write it: 16777216 stays whole, 0.5 stays 0.5
+    (``:g`` would print 1.67772e+07)."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x)) if abs(x) >= 1e-4 else f"{x:.6g}"
