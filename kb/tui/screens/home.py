@@ -134,7 +134,12 @@ class HomeScreen(KbScreen):
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
     def load(self, services) -> None:
-        self.post_message(self.DataReady(gather(services)))
+        try:
+            data = gather(services)
+        except Exception as exc:  # a store that went away, a locked file: say so, keep going
+            data = HomeData(counts=dict(services.counts), errors=len(services.errors),
+                            warnings=len(services.warnings), store_error=f"{type(exc).__name__}: {exc}")
+        self.post_message(self.DataReady(data))
 
     def on_home_screen_data_ready(self, message: DataReady) -> None:
         self.data = message.data

@@ -86,6 +86,7 @@ class SearchScreen(KbScreen):
 
     def schedule(self, query: str, now: bool = False) -> None:
         self.query_text = query
+        self.searched = False  # until this query's results arrive
         if self._debounce is not None:
             self._debounce.stop()
         if now:

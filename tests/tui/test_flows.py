@@ -1,0 +1,229 @@
+"""Pilot tests of the app's flows on the fixed content pack (tests/tui/fixtures)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from tests.tui.conftest import BROKEN, async_test, make_app, screen_text, settle, until
+
+
+@async_test
+async def test_home_fills_from_the_worker():
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.data is not None)
+        text = screen_text(app)
+        assert "Continue: Read “Neural network”" in text
+        assert "First steps" in text
+        assert "4 Concepts" in text
+        assert "3 content warnings" in text  # dropout.yaml has no Chinese on purpose
+
+
+@async_test
+async def test_navigate_to_an_entry_follow_links_and_go_back():
+    from kb.tui.screens.browse import BrowseScreen
+    from kb.tui.screens.detail import DetailScreen
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        await pilot.press("b")
+        assert isinstance(app.screen, BrowseScreen)
+        await until(pilot, lambda: app.screen.query_one("#entries", OptionList).option_count == 10)
+        entries = app.screen.query_one("#entries", OptionList)
+        index = next(i for i in range(entries.option_count) if entries.get_option_at_index(i).id == "sigmoid")
+        entries.highlighted = index
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        detail = app.screen
+        await until(pilot, lambda: detail.data is not None and detail.data.entry_id == "sigmoid")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Sigmoid function" in text and "σ(x) = 1 / (1 + e⁻ˣ)" in text
+        assert detail.query("#plot"), "a concept with a plot field shows the plot"
+        assert "Neural network" in text and "Linked from" in text
+        # follow the prerequisite link
+        links = detail.query_one("#links", OptionList)
+        links.focus()
+        target = next(i for i in range(links.option_count) if (links.get_option_at_index(i).id or "").startswith("neural-network#"))
+        links.highlighted = target
+        await pilot.press("enter")
+        await until(pilot, lambda: detail.data.entry_id == "neural-network")
+        assert app.screen is detail and detail.history == ["sigmoid", "neural-network"]
+        assert not detail.query("#plot")
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: detail.data.entry_id == "sigmoid")
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: detail.data.entry_id == "neural-network")
+        await pilot.press("escape")
+        assert isinstance(app.screen, BrowseScreen)
+        # reading is recorded, as `kb show` does, so the path moves on
+        assert app.services.store.was_read("sigmoid")
+
+
+async def search(pilot, app, query: str) -> list[str]:
+    from kb.tui.screens.search import SearchScreen
+
+    if not isinstance(app.screen, SearchScreen):
+        await pilot.press("slash")
+    assert isinstance(app.screen, SearchScreen)
+    field = app.screen.query_one("#search-input", Input)
+    field.value = ""
+    await pilot.press(*query)
+    screen = app.screen
+    await until(pilot, lambda: screen.searched and screen.query_text.strip() == query)
+    return [h.id for h in screen.hits]
+
+
+@async_test
+async def test_search_in_english_and_chinese_and_open_a_result():
+    from kb.tui.screens.detail import DetailScreen
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        ids = await search(pilot, app, "vanish")
+        assert set(ids) == {"sigmoid", "why-relu"}
+        assert "2 results" in screen_text(app)
+        await pilot.press("escape")
+        ids = await search(pilot, app, "激活")  # a two-character Chinese term
+        assert "relu" in ids
+        ids = await search(pilot, app, "梯度")
+        assert "sigmoid" in ids
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, DetailScreen)
+        await until(pilot, lambda: app.screen.data is not None)
+        assert app.screen.data.entry_id == ids[0]
+
+
+@async_test
+async def test_search_with_no_results_says_what_to_do():
+    app = make_app("zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        assert await search(pilot, app, "zzzqqq") == []
+        assert "没有找到“zzzqqq”的结果" in screen_text(app)
+
+
+@async_test
+async def test_command_palette_jumps_to_an_entry_by_chinese_title():
+    from kb.tui.screens.detail import DetailScreen
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"神经网络")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.data is not None)
+        assert app.screen.data.entry_id == "neural-network"
+
+
+@async_test
+async def test_language_toggle_changes_everything_and_is_remembered():
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.data is not None)
+        assert "Browse the knowledge base" in screen_text(app)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        text = screen_text(app)
+        assert app.lang == "zh"
+        assert "浏览知识库" in text and "入门第一步" in text  # interface and content
+        assert "浏览" in text and "English" in text  # the footer's key labels
+        await pilot.press("b")
+        await settle(pilot)
+        assert "全部条目" in screen_text(app)
+        await until(pilot, lambda: app.services.store.get_setting("lang") == "zh")
+
+    again = make_app("en")  # started in English (LANG) but the learner chose Chinese
+    async with again.run_test(size=(100, 30)) as pilot:
+        assert again.lang == "zh"
+    explicit = make_app("en", lang_explicit=True)  # --lang en beats the remembered choice
+    async with explicit.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: explicit.services is not None)
+        assert explicit.lang == "en"
+
+
+@async_test
+async def test_theme_toggle_is_remembered():
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        assert app.current_theme.dark
+        await pilot.press("ctrl+t")
+        assert not app.current_theme.dark
+        await until(pilot, lambda: app.services.store.get_setting("tui.theme") == "textual-light")
+    again = make_app("en")
+    async with again.run_test(size=(100, 30)):
+        assert again.theme == "textual-light"
+
+
+@async_test
+async def test_a_broken_file_shows_the_problem_and_the_rest():
+    from kb.tui.screens.problems import ProblemsScreen
+
+    app = make_app("en", roots=[BROKEN])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.data is not None)
+        text = screen_text(app)
+        assert "2 content problems" in text
+        assert "1 Concepts" in text
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, ProblemsScreen)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "bad.yaml:4:10" in text and "plain string" in text
+        assert "bad.yaml:5:1" in text and "colour" in text
+        await pilot.press("escape", "b")
+        await settle(pilot)
+        assert "A good entry" in screen_text(app)
+
+
+@async_test
+async def test_quiz_answer_feedback_change_rating_and_summary():
+    from kb.tui.screens.quiz import QuizScreen
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        await pilot.press("r")
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen)
+        await until(pilot, lambda: quiz.entry is not None)
+        assert quiz.entry.item_id == "sigmoid-at-zero"
+        await pilot.press("a")  # wrong: σ(0) is 0.5
+        text = screen_text(app)
+        assert "Not quite" in text and "B. 0.5" in text and "1/2" in text  # explanation
+        assert quiz.rating == 1  # Again proposed
+        await pilot.press("2")  # the learner says Hard instead
+        assert quiz.rating == 2
+        await pilot.press("enter")
+        await until(pilot, lambda: quiz.entry is not None and quiz.entry.item_id == "relu-negative")
+        review = app.services.store.reviews("sigmoid-at-zero")[-1]
+        assert review.rating == 2 and review.correct is False
+        await pilot.click("#choices")  # the mouse works too: True is the first choice
+        await until(pilot, lambda: quiz.grade is not None)
+        assert quiz.grade.correct
+        await pilot.click("#next-button")
+        await until(pilot, lambda: quiz.entry is None or quiz.entry.item_id != "relu-negative" or quiz.finished)
+        await pilot.press("escape")
+        await until(pilot, lambda: quiz.finished)
+        assert "2 answered, 1 right" in screen_text(app)
+
+
+@async_test
+async def test_progress_screen_shows_the_figures():
+    app = make_app("en")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        app.services.store.record_review("sigmoid-at-zero", 3, correct=True)
+        await pilot.press("p")
+        await until(pilot, lambda: app.screen.figures is not None)
+        text = screen_text(app)
+        assert "Due in the next 14 days" in text and "Reviews in the last year" in text
+        assert "desired" in text and "90%" in text
+        assert "activation" in text  # mastery by tag
+        assert "1 reviews this year" in text or "1 review" in text
