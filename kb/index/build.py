@@ -143,7 +143,7 @@ def refresh(engine: Engine, roots: list[Path], *, rebuilt: bool = False) -> Refr
             try:
                 raw = path.read_bytes() if size <= MAX_BYTES else None
             except OSError:
-                raw = b""
+                raw = None  # load_file tries again and reports why it cannot read it
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
             if row is not None and raw is not None and row.sha256 == digest and row.root_order == order:
                 batch.touched.append({"b_id": row.id, "size": size, "mtime_ns": mtime})  # touched, not changed
