@@ -1,0 +1,357 @@
+"""kb's exercise service: find an exercise, manage the learner's file, run the engine
+and keep the progress store up to date. The CLI (``kb exercise ...``) and the TUI are
+two faces on these calls.
+
+The learner's code lives in ``<data dir>/exercises/<id>.py``; kb creates it from the
+starter and never overwrites it (``reset`` keeps a backup first). The engine only
+reads it. NumPy, SQLAlchemy and the engine's heavy parts are imported inside
+functions, so that importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine import Report, Worker
+    from kb.schema import Exercise
+
+#: Statuses that count as a failed attempt (towards unlocking the solution). A
+#: ``not-started`` run is not an attempt at all.
+FAILED = ("fail", "error", "timeout", "memory", "crashed", "output-limit")
+ATTEMPTS_FOR_SOLUTION = 3
+HINT_TIERS = (("idea", "思路"), ("NumPy tool", "NumPy 工具"), ("partial line", "部分代码"))
+
+
+class ExerciseError(Exception):
+    """A problem the user can act on (unknown id, missing file...), in both languages."""
+
+    def __init__(self, en: str, zh: str | None = None, code: int = 2):
+        super().__init__(en)
+        self.en = en
+        self.zh = zh or en
+        self.code = code
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+# --- finding exercises ----------------------------------------------------------------------
+
+
+def load(ident: str, extra_roots: list[str] | None = None) -> "Exercise":
+    """The exercise ``ident``. Fast path: ``<root>/exercises/<ident>.yaml`` in the first
+    content root that has it (the same precedence as the catalog, without building
+    the index); otherwise the catalog, for files named otherwise."""
+    from kb.paths import content_roots
+    from kb.schema import Exercise
+
+    for root in content_roots(extra_roots):
+        path = root / "exercises" / f"{ident}.yaml"
+        if path.is_file():
+            from kb.loader import load_file
+
+            loaded = load_file(path)
+            errors = [p for p in loaded.problems if p.severity == "error"]
+            if errors:
+                first = errors[0]
+                raise ExerciseError(f"{first} ({len(errors)} problem(s); run `kb validate`)",
+                                    f"{first}（共 {len(errors)} 个问题；请运行 `kb validate`）")
+            if isinstance(loaded.entry, Exercise) and loaded.entry.id == ident:
+                return loaded.entry
+    entry = _catalog_get(ident, extra_roots)
+    if isinstance(entry, Exercise):
+        return entry
+    if entry is not None:
+        raise ExerciseError(f"'{ident}' is a {entry.kind}, not an exercise (try `kb exercise list`)",
+                            f"'{ident}' 是 {entry.kind}，不是练习（试试 `kb exercise list`）")
+    raise ExerciseError(f"no exercise '{ident}' (try `kb exercise list`)",
+                        f"没有名为 '{ident}' 的练习（试试 `kb exercise list`）")
+
+
+def _catalog_get(ident: str, extra_roots: list[str] | None) -> Any:
+    from kb.catalog import Catalog
+
+    cat = Catalog.open(extra_roots)
+    try:
+        return cat.get(ident)
+    finally:
+        cat.close()
+
+
+def all_exercises(extra_roots: list[str] | None = None) -> list["Exercise"]:
+    """Every exercise in the content roots, ordered by difficulty then id."""
+    from kb.catalog import Catalog
+    from kb.schema import Exercise
+
+    cat = Catalog.open(extra_roots)
+    try:
+        found = [cat.get(s.id) for s in cat.list(kind="exercise")]
+    finally:
+        cat.close()
+    exercises = [e for e in found if isinstance(e, Exercise)]
+    return sorted(exercises, key=lambda e: (e.difficulty, e.id))
+
+
+# --- the learner's file ------------------------------------------------------------------------
+
+
+def exercises_dir() -> Path:
+    from kb.paths import data_dir
+
+    path = data_dir() / "exercises"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def learner_path(ident: str) -> Path:
+    return exercises_dir() / f"{ident}.py"
+
+
+def start(ex: "Exercise") -> tuple[Path, bool]:
+    """Create the learner's file from the starter; never overwrite. Returns the path
+    and whether it was created now."""
+    path = learner_path(ex.id)
+    try:
+        with open(path, "x", encoding="utf-8") as f:  # "x": fails if it exists
+            f.write(ex.starter)
+    except FileExistsError:
+        return path, False
+    return path, True
+
+
+def reset(ex: "Exercise") -> tuple[Path, Path | None]:
+    """Back up the learner's file (if any), then write the starter again. Returns the
+    path and the backup's path."""
+    path = learner_path(ex.id)
+    backup = None
+    if path.exists():
+        backups = exercises_dir() / "backups"
+        backups.mkdir(exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = backups / f"{ex.id}-{stamp}.py"
+        n = 1
+        while backup.exists():
+            n += 1
+            backup = backups / f"{ex.id}-{stamp}-{n}.py"
+        os.replace(path, backup)
+    tmp = path.with_suffix(".py.tmp")
+    tmp.write_text(ex.starter, encoding="utf-8")
+    os.replace(tmp, path)
+    return path, backup
+
+
+# --- checking ------------------------------------------------------------------------------------
+
+
+def check(ex: "Exercise", path: Path | str | None = None, *, worker: "Worker | None" = None) -> "Report":
+    """Run the engine on the learner's file (or ``path``)."""
+    import engine
+
+    target = Path(path) if path is not None else learner_path(ex.id)
+    if not target.is_file():
+        if path is None:
+            raise ExerciseError(f"no file for '{ex.id}' yet: run `kb exercise start {ex.id}` first",
+                                f"还没有 '{ex.id}' 的文件：请先运行 `kb exercise start {ex.id}`")
+        raise ExerciseError(f"no such file: {target}", f"文件不存在：{target}")
+    report = engine.check(ex, target, worker=worker)
+    report.exercise = ex.id
+    return report
+
+
+def record(store: Any, ex: "Exercise", report: "Report") -> None:
+    """Store one attempt: time, status, duration, hints seen, solution shown."""
+    store.record_attempt(
+        ex.id,
+        report.status,
+        report.duration_s,
+        store.hints_unlocked(ex.id),
+        store.solution_unlocked(ex.id),
+        report.to_json(),
+    )
+
+
+def open_store_quietly() -> tuple[Any, str | None]:
+    """The progress store, or (None, why) when it cannot be opened."""
+    from kb.progress import ProgressStoreError, open_store
+
+    try:
+        return open_store(), None
+    except ProgressStoreError as exc:
+        return None, str(exc)
+
+
+class Background:
+    """Run a function in a thread now, collect its result later (used to open the
+    progress store while a check runs)."""
+
+    def __init__(self, fn: Callable[[], Any]):
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[[], Any]) -> None:
+        try:
+            self._result = fn()
+        except BaseException as exc:  # re-raised in result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+# --- hints and the solution ---------------------------------------------------------------------------
+
+
+def failed_attempts(store: Any, ident: str) -> int:
+    return sum(1 for a in store.attempts(ident) if a.status in FAILED)
+
+
+def has_passed(store: Any, ident: str) -> bool:
+    return any(a.status == "pass" for a in store.attempts(ident))
+
+
+@dataclass
+class SolutionAccess:
+    allowed: bool  # may be shown now without asking
+    needs_confirmation: bool  # may be shown after an explicit yes
+    passed: bool
+    failed: int
+
+
+def solution_access(store: Any, ident: str) -> SolutionAccess:
+    passed = has_passed(store, ident)
+    failed = failed_attempts(store, ident)
+    unlocked = store.solution_unlocked(ident)
+    allowed = passed or unlocked
+    return SolutionAccess(allowed, not allowed and failed >= ATTEMPTS_FOR_SOLUTION, passed, failed)
+
+
+# --- watching a file -------------------------------------------------------------------------------------
+
+
+class _Inotify:
+    """Changes to one file, seen through Linux inotify on its directory (so that
+    editors that save by writing a new file and renaming it are seen too)."""
+
+    IN_MODIFY, IN_CLOSE_WRITE, IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x2, 0x8, 0x40, 0x80, 0x100, 0x200
+
+    def __init__(self, path: Path):
+        import ctypes
+        import ctypes.util
+
+        self.name = path.name.encode()
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1 failed")
+        mask = (self.IN_MODIFY | self.IN_CLOSE_WRITE | self.IN_MOVED_FROM | self.IN_MOVED_TO
+                | self.IN_CREATE | self.IN_DELETE)
+        if libc.inotify_add_watch(self.fd, str(path.parent).encode(), mask) < 0:
+            os.close(self.fd)
+            raise OSError(ctypes.get_errno(), "inotify_add_watch failed")
+
+    def wait(self, timeout: float) -> bool:
+        """True if the file changed within ``timeout`` seconds."""
+        import select
+        import struct
+
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not ready:
+            return False
+        try:
+            data = os.read(self.fd, 65536)
+        except BlockingIOError:
+            return False
+        offset = 0
+        hit = False
+        while offset + 16 <= len(data):
+            _wd, _mask, _cookie, length = struct.unpack_from("iIII", data, offset)
+            if data[offset + 16: offset + 16 + length].rstrip(b"\0") == self.name:
+                hit = True
+            offset += 16 + length
+        return hit
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+class _Polling:
+    """The fallback: compare the file's mtime and size every ``interval`` seconds."""
+
+    def __init__(self, path: Path, interval: float):
+        self.path = path
+        self.interval = interval
+        self.last = _stamp(path)
+
+    def wait(self, timeout: float) -> bool:
+        time.sleep(max(0.0, min(timeout, self.interval)))
+        now = _stamp(self.path)
+        if now != self.last:
+            self.last = now
+            return True
+        return False
+
+    def close(self) -> None:
+        pass
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def watch(path: Path, on_change: Callable[[], None], *, debounce_s: float = 0.3, poll_s: float = 0.5,
+          use_inotify: bool = True, stop: threading.Event | None = None,
+          max_runs: int | None = None, on_ready: Callable[[str], None] | None = None) -> str:
+    """Call ``on_change()`` once now and again after every save of ``path``, once the
+    file has been quiet for ``debounce_s`` (an editor's save is often several writes).
+    Uses inotify where available, polling otherwise. Returns the mechanism used
+    ("inotify" or "polling") when ``stop`` is set or ``max_runs`` is reached."""
+    import sys
+
+    stop = stop or threading.Event()
+    source: _Inotify | _Polling
+    source = _Polling(path, poll_s)
+    if use_inotify and sys.platform.startswith("linux"):
+        try:
+            source = _Inotify(path)
+        except OSError:
+            pass
+    mechanism = "inotify" if isinstance(source, _Inotify) else "polling"
+    if on_ready is not None:
+        on_ready(mechanism)
+    runs = 0
+    try:
+        on_change()
+        runs += 1
+        pending_since: float | None = None
+        while not stop.is_set() and (max_runs is None or runs < max_runs):
+            if pending_since is None:
+                changed = source.wait(0.5)
+            else:
+                changed = source.wait(debounce_s - (time.monotonic() - pending_since))
+            if changed:
+                pending_since = time.monotonic()
+                continue
+            if pending_since is not None and time.monotonic() - pending_since >= debounce_s:
+                pending_since = None
+                if path.exists():
+                    on_change()
+                    runs += 1
+    finally:
+        source.close()
+    return mechanism
