@@ -8,6 +8,7 @@ import SQLAlchemy and pydantic) are opened in a thread worker after the first pa
 from __future__ import annotations
 
 import sys
+import threading
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Callable
@@ -81,6 +82,8 @@ class KbApp(App[None]):
         self.tz = tz
         self.remember = remember
         self.first_paint_modules: frozenset[str] | None = None
+        self._engine_worker = None
+        self._engine_lock = threading.Lock()
         stored = settings.peek() if remember and store_url is None else {}
         if not lang_explicit and stored.get(settings.LANG_KEY) in ("en", "zh"):
             lang = str(stored[settings.LANG_KEY])
@@ -88,6 +91,28 @@ class KbApp(App[None]):
         self._stored_theme = str(stored.get(settings.THEME_KEY) or "")
         self.theme = self._stored_theme if self._stored_theme in self.available_themes else "textual-dark"
         localize_bindings(self, self.lang)
+
+    # -- the engine's warm worker ---------------------------------------------------------
+
+    def engine_worker(self):
+        """The engine's pre-started checker (NumPy imported), shared by every workspace;
+        started on first use, from a thread worker. None if it cannot start (a check
+        then starts a cold one)."""
+        with self._engine_lock:
+            if self._engine_worker is None:
+                try:
+                    import engine
+
+                    self._engine_worker = engine.Worker()
+                except Exception:
+                    return None
+            return self._engine_worker
+
+    def on_unmount(self) -> None:
+        with self._engine_lock:
+            if self._engine_worker is not None:
+                self._engine_worker.close()
+                self._engine_worker = None
 
     # -- start-up ---------------------------------------------------------------------
 

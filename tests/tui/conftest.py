@@ -48,6 +48,7 @@ def kb_home(tmp_path, monkeypatch, home_template):
     home = tmp_path / "kbhome"
     shutil.copytree(home_template, home)
     monkeypatch.setenv("KB_HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path))  # paths shown as ~/kbhome/... (stable snapshots)
     monkeypatch.delenv("KB_DATABASE_URL", raising=False)
     monkeypatch.delenv("KB_CONTENT_PATH", raising=False)
     monkeypatch.delenv("KB_LANG", raising=False)

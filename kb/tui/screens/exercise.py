@@ -1,0 +1,516 @@
+"""The exercise workspace: instructions beside an editor holding the learner's file
+(the same file ``kb exercise`` uses), checks run by the engine's warm worker in a thread,
+per-check results with their diagnostics, hints tier by tier, and the solution once it
+is unlocked. Everything it decides comes from ``kb.exercises``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, LoadingIndicator, Markdown, Static, TextArea
+
+from kb.i18n import pick
+from kb.tui.screens.base import KbScreen
+
+POLL_S = 1.0
+
+
+@dataclass
+class Opened:
+    exercise: Any = None
+    path: Path | None = None
+    text: str = ""
+    stamp: tuple | None = None
+    hints: int = 0
+    solution: bool = False
+    report: Any = None  # the last attempt's report, if any
+    error: str | None = None
+
+
+def file_stamp(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def syntax_available() -> bool:
+    try:
+        from textual._tree_sitter import get_language
+
+        return get_language("python") is not None
+    except Exception:
+        return False
+
+
+class ExerciseScreen(KbScreen):
+    BINDINGS = [
+        Binding("ctrl+r", "check", "Check", id="kb.check", priority=True),
+        Binding("ctrl+s", "save", "Save", id="kb.save", priority=True),
+        Binding("ctrl+g", "hint", "Hint", id="kb.hint", priority=True),
+        Binding("ctrl+o", "solution", "Solution", id="kb.solution", priority=True),
+        Binding("f5", "reload", "Reload file", id="kb.reload", show=False),
+        Binding("f6", "switch_focus", "Editor", id="kb.focus-editor", show=False),
+        Binding("escape", "leave", "Back", id="kb.back"),
+    ]
+
+    class FileOpened(Message):
+        def __init__(self, opened: Opened) -> None:
+            super().__init__()
+            self.opened = opened
+
+    class Checked(Message):
+        def __init__(self, report, error: str | None = None, saved_error: str | None = None) -> None:
+            super().__init__()
+            self.report, self.error, self.saved_error = report, error, saved_error
+
+    class Unlocked(Message):
+        def __init__(self, hints: int | None = None, solution: bool | None = None, note: str | None = None,
+                     confirm: bool = False) -> None:
+            super().__init__()
+            self.hints, self.solution, self.note, self.confirm = hints, solution, note, confirm
+
+    def __init__(self, exercise_id: str) -> None:
+        super().__init__()
+        self.exercise_id = exercise_id
+        self.exercise = None
+        self.path: Path | None = None
+        self.saved_text = ""
+        self.stamp: tuple | None = None
+        self.hints = 0
+        self.solution = False
+        self.report = None
+        self.checking = False
+        self.conflict = False  # the file changed on disk while the editor had unsaved edits
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="workspace"):
+            with VerticalScroll(id="instructions-pane", classes="panel"):
+                yield Markdown(id="instructions", open_links=False)
+                yield Static(id="hints")
+                yield Markdown(id="solution", open_links=False)
+            with Vertical(id="editor-pane"):
+                yield TextArea.code_editor("", language="python" if syntax_available() else None, id="editor",
+                                           theme="css")
+                yield Static(id="file-status")
+        with VerticalScroll(id="results-pane", classes="panel"):
+            yield Static(id="check-status")
+            yield LoadingIndicator(id="checking")
+            yield Static(id="check-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#checking").display = False
+        self.query_one("#solution").display = False
+        self.query_one("#editor", TextArea).read_only = True
+        self.set_interval(POLL_S, self.poll_file)
+
+    def on_services(self, services) -> None:
+        if self.exercise is None:
+            self.open(services)
+
+    # -- opening ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="exercise-open", exit_on_error=False)
+    def open(self, services) -> None:
+        from kb import exercises
+
+        opened = Opened()
+        try:
+            entry = services.catalog.get(self.exercise_id)
+            if entry is None or entry.kind != "exercise":
+                raise exercises.ExerciseError(f"no exercise '{self.exercise_id}' in the loaded content",
+                                              f"已加载的内容中没有练习“{self.exercise_id}”")
+            opened.exercise = entry
+            opened.path, _created = exercises.start(entry)  # never overwrites the learner's file
+            opened.text = opened.path.read_text(encoding="utf-8")
+            opened.stamp = file_stamp(opened.path)
+            store = services.store
+            if store is not None:
+                opened.hints = store.hints_unlocked(entry.id)
+                opened.solution = store.solution_unlocked(entry.id)
+                attempts = store.attempts(entry.id)
+                if attempts and attempts[-1].report_json:
+                    from engine.report import Report
+
+                    opened.report = Report.from_json(attempts[-1].report_json)
+            worker = self.app.engine_worker()
+            if worker is not None:
+                self.warm(entry, worker)
+        except exercises.ExerciseError as exc:
+            opened.error = exc.message(self.app.lang)
+        except Exception as exc:
+            opened.error = f"{type(exc).__name__}: {exc}"
+        self.post_message(self.FileOpened(opened))
+
+    def warm(self, entry, worker) -> None:
+        """Compute the reference results now, so the first check costs the learner's code only."""
+        try:
+            import engine
+
+            engine.prepare(entry, worker)
+        except Exception:
+            pass  # the check will say what is wrong
+
+    def on_exercise_screen_file_opened(self, message: FileOpened) -> None:
+        o = message.opened
+        if o.error:
+            self.error = o.error
+            self.render_all()
+            return
+        self.exercise, self.path, self.stamp = o.exercise, o.path, o.stamp
+        self.hints, self.solution, self.report = o.hints, o.solution, o.report
+        self.load_text(o.text)
+        editor = self.query_one("#editor", TextArea)
+        editor.read_only = False
+        editor.focus()
+        self.render_all()
+
+    def load_text(self, text: str) -> None:
+        editor = self.query_one("#editor", TextArea)
+        cursor = editor.cursor_location
+        editor.load_text(text)
+        self.saved_text = text
+        try:
+            editor.cursor_location = cursor
+        except Exception:
+            pass
+
+    # -- the file -----------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return self.exercise is not None and self.query_one("#editor", TextArea).text != self.saved_text
+
+    def write_file(self) -> str | None:
+        """Save the editor to the learner's file (atomically); an error message or None."""
+        if self.path is None:
+            return None
+        text = self.query_one("#editor", TextArea).text
+        try:
+            tmp = self.path.with_name(f".{self.path.name}.kb-tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            return str(exc)
+        self.saved_text = text
+        self.stamp = file_stamp(self.path)
+        self.conflict = False
+        self.render_file_status()
+        return None
+
+    def action_save(self) -> None:
+        error = self.write_file()
+        if error:
+            self.notify(error, title=self.t("Not saved", "未保存"), severity="error")
+        else:
+            self.notify(self.t("Saved.", "已保存。"), timeout=1.5)
+
+    def poll_file(self) -> None:
+        """Pick up edits made to the file outside kb (another editor, ``kb exercise reset``)."""
+        if self.path is None or self.checking:
+            return
+        stamp = file_stamp(self.path)
+        if stamp is None or stamp == self.stamp:
+            return
+        self.stamp = stamp
+        if self.dirty:
+            self.conflict = True
+            self.render_file_status()
+            return
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        if self.path is None:
+            return
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except OSError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if text != self.saved_text or self.dirty:
+            self.load_text(text)
+            self.notify(self.t("Reloaded: the file changed on disk.", "文件在磁盘上被修改，已重新载入。"), timeout=2)
+        self.stamp = file_stamp(self.path)
+        self.conflict = False
+        self.render_file_status()
+
+    @on(TextArea.Changed, "#editor")
+    def edited(self) -> None:
+        self.render_file_status()
+
+    # -- checking ------------------------------------------------------------------------
+
+    def action_check(self) -> None:
+        if self.exercise is None or self.checking:
+            return
+        error = self.write_file()  # the engine checks the file, as the CLI does
+        if error:
+            self.notify(error, title=self.t("Not saved", "未保存"), severity="error")
+            return
+        self.checking = True
+        self.render_results()
+        self.run_check(self.exercise, self.path, self.services)
+
+    @work(thread=True, exclusive=True, group="exercise-check", exit_on_error=False)
+    def run_check(self, exercise, path: Path, services) -> None:
+        from kb import exercises
+
+        try:
+            report = exercises.check(exercise, path, worker=self.app.engine_worker())
+        except exercises.ExerciseError as exc:
+            self.post_message(self.Checked(None, exc.message(self.app.lang)))
+            return
+        except Exception as exc:  # the engine failing is not the learner's fault: say so
+            self.post_message(self.Checked(None, f"{type(exc).__name__}: {exc}"))
+            return
+        saved_error = None
+        if services is not None and services.store is not None:
+            try:
+                exercises.record(services.store, exercise, report)
+            except Exception as exc:
+                saved_error = str(exc)
+        elif services is not None:
+            saved_error = services.store_error
+        self.post_message(self.Checked(report, None, saved_error))
+
+    def on_exercise_screen_checked(self, message: Checked) -> None:
+        self.checking = False
+        if message.error:
+            self.notify(message.error, title=self.t("Check failed to run", "检查未能运行"), severity="error")
+        else:
+            self.report = message.report
+        if message.saved_error:
+            self.notify(message.saved_error, title=self.t("Progress not saved", "进度未保存"), severity="warning")
+        self.render_results()
+
+    # -- hints and the solution ---------------------------------------------------------------
+
+    def action_hint(self) -> None:
+        if self.exercise is not None:
+            self.unlock_hint(self.exercise, self.services)
+
+    @work(thread=True, group="exercise-unlock", exit_on_error=False)
+    def unlock_hint(self, exercise, services) -> None:
+        total = len(exercise.hints)
+        if services.store is None:
+            self.post_message(self.Unlocked(hints=min(self.hints + 1, total)))
+            return
+        shown = services.store.hints_unlocked(exercise.id)
+        last = shown >= total
+        if not last:
+            shown = services.store.unlock_hint(exercise.id, max_tiers=total)
+        self.post_message(self.Unlocked(hints=shown, note="last-hint" if last else None))
+
+    def action_solution(self) -> None:
+        if self.exercise is None:
+            return
+        if self.solution:
+            self.query_one("#instructions-pane").scroll_to_widget(self.query_one("#solution"))
+            return
+        self.ask_solution(self.exercise, self.services, confirmed=False)
+
+    @work(thread=True, group="exercise-unlock", exit_on_error=False)
+    def ask_solution(self, exercise, services, confirmed: bool) -> None:
+        from kb import exercises
+
+        store = services.store
+        if store is None:
+            self.post_message(self.Unlocked(note=services.store_error or "no progress store"))
+            return
+        access = exercises.solution_access(store, exercise.id)
+        if access.allowed or (access.needs_confirmation and confirmed):
+            store.unlock_solution(exercise.id)
+            self.post_message(self.Unlocked(solution=True))
+        elif access.needs_confirmation:
+            self.post_message(self.Unlocked(confirm=True))
+        else:
+            left = exercises.ATTEMPTS_FOR_SOLUTION - access.failed
+            self.post_message(self.Unlocked(note=self.t(
+                f"The solution opens after a pass, or after {exercises.ATTEMPTS_FOR_SOLUTION} failed checks "
+                f"({access.failed} so far, {left} to go). Try a hint first: ctrl+g.",
+                f"通过检查后，或检查失败 {exercises.ATTEMPTS_FOR_SOLUTION} 次后才能查看答案"
+                f"（目前失败 {access.failed} 次，还差 {left} 次）。先按 ctrl+g 看看提示。")))
+
+    def on_exercise_screen_unlocked(self, message: Unlocked) -> None:
+        if message.confirm:
+            from kb.tui.widgets.confirm import Confirm
+
+            def answered(yes: bool | None) -> None:
+                if yes and self.exercise is not None:
+                    self.ask_solution(self.exercise, self.services, confirmed=True)
+
+            self.app.push_screen(Confirm(
+                self.t("You have not passed yet. Show the reference solution anyway?",
+                       "你还没有通过。仍然要查看参考答案吗？"),
+                self.t("Show it (y)", "查看（y）"), self.t("Not yet (n)", "先不看（n）")), answered)
+            return
+        if message.hints is not None:
+            self.hints = message.hints
+            if message.note == "last-hint":
+                self.notify(self.t("That was the last hint. After 3 failed checks, ctrl+o can show the reference.",
+                                   "这已经是最后一条提示。检查失败 3 次后，按 ctrl+o 可以查看参考答案。"))
+            self.render_instructions()
+            self.query_one("#instructions-pane").scroll_to_widget(self.query_one("#hints"))
+        if message.solution:
+            self.solution = True
+            self.render_instructions()
+            self.query_one("#instructions-pane").scroll_to_widget(self.query_one("#solution"))
+        elif message.note and message.note != "last-hint":
+            self.notify(message.note, timeout=6)
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def on_lang(self, lang: str) -> None:
+        self.render_all()
+
+    def render_all(self) -> None:
+        self.query_one("#instructions-pane").border_title = self.t("Instructions", "说明")
+        self.render_instructions()
+        self.render_file_status()
+        self.render_results()
+
+    def render_instructions(self) -> None:
+        t, lang = self.t, self.lang
+        md = self.query_one("#instructions", Markdown)
+        if self.error:
+            self.app.sub_title = self.exercise_id
+            md.update(f"# {t('Cannot open this exercise', '无法打开这个练习')}\n\n{self.error}")
+            return
+        ex = self.exercise
+        if ex is None:
+            md.update(t("Loading…", "加载中…"))
+            return
+        from kb import exercises
+
+        self.app.sub_title = f"{t('Exercise', '练习')} · {pick(ex.title, lang)}"
+        parts = [pick(ex.body, lang) if ex.body else pick(ex.summary, lang), "",
+                 f"## {t('Implement', '需要实现')}", ""]
+        parts += [f"- `{f.signature}`" for f in ex.functions]
+        md.update("\n".join(parts))
+        hints = Text()
+        total = len(ex.hints)
+        for i, hint in enumerate(ex.hints[: self.hints]):
+            en, zh = exercises.HINT_TIERS[i] if i < len(exercises.HINT_TIERS) else ("hint", "提示")
+            hints.append(t(f"Hint {i + 1}/{total} ({en})\n", f"提示 {i + 1}/{total}（{zh}）\n"), style="bold")
+            hints.append(pick(hint, lang) + "\n\n")
+        if self.hints < total:
+            hints.append(t(f"ctrl+g: hint {self.hints + 1} of {total}", f"ctrl+g：第 {self.hints + 1}/{total} 条提示"),
+                         style="dim")
+        hints.rstrip()
+        widget = self.query_one("#hints", Static)
+        widget.update(hints)
+        widget.set_class(bool(self.hints), "hint")
+        solution = self.query_one("#solution", Markdown)
+        solution.display = self.solution
+        if self.solution:
+            solution.update(f"## {t('Reference solution', '参考答案')}\n\n```python\n{ex.solution.rstrip()}\n```\n")
+
+    def render_file_status(self) -> None:
+        status = self.query_one("#file-status", Static)
+        if self.path is None:
+            status.update("")
+            return
+        home = str(Path.home())
+        shown = str(self.path)
+        if shown.startswith(home + os.sep):
+            shown = "~" + shown[len(home):]
+        text = Text()
+        if self.conflict:
+            text.append(self.t("⚠ changed on disk: f5 loads it (drops your edits here), ctrl+s keeps yours  ",
+                               "⚠ 文件已在磁盘上被修改：f5 载入（丢弃这里的修改），ctrl+s 保留你的版本  "),
+                        style="bold yellow")
+        elif self.dirty:
+            text.append(self.t("● unsaved (ctrl+s; ctrl+r saves and checks)  ", "● 未保存（ctrl+s；ctrl+r 保存并检查）  "),
+                        style="yellow")
+        text.append(shown, style="dim")
+        status.update(text)
+
+    def render_results(self) -> None:
+        from kb.tui.widgets import report as rep
+
+        t, lang = self.t, self.lang
+        pane = self.query_one("#results-pane")
+        pane.border_title = t("Checks", "检查结果")
+        status = self.query_one("#check-status", Static)
+        results = self.query_one("#check-results", Static)
+        self.query_one("#checking").display = self.checking
+        status.set_classes("")
+        if self.checking:
+            status.update(t("Checking… your code runs in a separate, limited process.",
+                            "检查中……你的代码在独立的受限进程中运行。"))
+            return
+        report = self.report
+        if report is None:
+            status.update(Text(t("Not checked yet — ctrl+r saves your file and checks it.",
+                                 "还没有检查 —— 按 ctrl+r 保存文件并检查。"), style="dim"))
+            results.update("")
+            self.set_loss_plot(None)
+            return
+        status.update(rep.headline(report, lang))
+        status.set_class(report.status == "pass", "pass")
+        status.set_class(report.status != "pass", "fail")
+        body = Text()
+        previous = None
+        for check in report.checks:
+            message = check.message.get(lang)
+            same = check.status != "pass" and message == previous
+            body.append_text(rep.check_text(check, lang, same_as_above=same))
+            body.append("\n")
+            if check.status != "pass":
+                previous = message
+        output = rep.output_text(report, lang)
+        if output.plain:
+            body.append("\n")
+            body.append_text(output)
+            body.append("\n")
+        body.append("\n")
+        body.append_text(rep.next_step_text(report, self.exercise_id, lang))
+        results.update(body)
+        self.set_loss_plot(rep.loss_history(report))
+
+    def set_loss_plot(self, history: list[float] | None) -> None:
+        existing = self.query("#loss-plot")
+        if not history:
+            existing.remove()
+            return
+        from kb.tui.widgets.plots import LossPlot
+
+        if existing:
+            existing.first().update_history(history, self.lang)
+        else:
+            self.query_one("#results-pane").mount(LossPlot(history, self.lang, id="loss-plot"))
+
+    # -- focus and leaving ------------------------------------------------------------------------
+
+    def action_switch_focus(self) -> None:
+        editor = self.query_one("#editor", TextArea)
+        if editor.has_focus:
+            self.query_one("#results-pane").focus()
+        else:
+            editor.focus()
+
+    def action_leave(self) -> None:
+        editor = self.query_one("#editor", TextArea)
+        if editor.has_focus:
+            self.query_one("#instructions-pane").focus()  # first escape leaves the editor
+            return
+        if self.dirty:
+            error = self.write_file()  # leaving never loses the learner's edits
+            if error:
+                self.notify(error, title=self.t("Not saved", "未保存"), severity="error")
+                return
+        self.app.pop_screen()

@@ -1,0 +1,98 @@
+"""The exercise workspace: open, edit, check (fail), fix, check (pass), hints, the
+solution, and edits made to the file outside the app."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import TextArea
+
+from tests.tui.conftest import async_test, make_app, screen_text, until
+
+WRONG = "return 1.0 / (1.0 + np.exp(-x)) + 0.01"
+RIGHT = "return 1.0 / (1.0 + np.exp(-x))"
+
+
+async def open_workspace(pilot, app):
+    from kb.tui.screens.exercise import ExerciseScreen
+
+    await until(pilot, lambda: app.services is not None)
+    app.open_workspace("sigmoid-exercise")
+    await until(pilot, lambda: isinstance(app.screen, ExerciseScreen) and app.screen.exercise is not None)
+    return app.screen
+
+
+async def check(pilot, screen) -> str:
+    before = screen.report
+    await pilot.press("ctrl+r")
+    await until(pilot, lambda: not screen.checking and screen.report is not before, timeout=60)
+    return screen.report.status
+
+
+@pytest.mark.slow
+@async_test
+async def test_open_edit_check_fail_fix_pass():
+    from kb import exercises
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_workspace(pilot, app)
+        path = exercises.learner_path("sigmoid-exercise")
+        assert path.read_text() == screen.query_one("#editor", TextArea).text  # the CLI's file, from the starter
+        assert await check(pilot, screen) == "not-started"
+        editor = screen.query_one("#editor", TextArea)
+        editor.text = editor.text.replace("raise NotImplementedError", WRONG)
+        await pilot.pause()
+        assert screen.dirty
+        assert await check(pilot, screen) == "fail"
+        assert WRONG in path.read_text()  # a check saves first
+        text = screen_text(app)
+        assert "FAIL" in text and "expected" in text and "0.129203" in text  # expected vs actual
+        editor.text = editor.text.replace(WRONG, RIGHT)
+        assert await check(pilot, screen) == "pass"
+        assert "PASS" in screen_text(app)
+        statuses = [a.status for a in app.services.store.attempts("sigmoid-exercise")]
+        assert statuses == ["not-started", "fail", "pass"]
+        # after a pass the reference solution opens without asking
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: screen.solution)
+        assert app.services.store.solution_unlocked("sigmoid-exercise")
+
+
+@async_test
+async def test_hints_tier_by_tier_and_solution_locked_before_a_pass():
+    app = make_app("zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_workspace(pilot, app)
+        await pilot.press("ctrl+g")
+        await until(pilot, lambda: screen.hints == 1)
+        assert "提示 1/2" in screen_text(app) and "使用 np.exp。" in screen_text(app)
+        await pilot.press("ctrl+g")
+        await until(pilot, lambda: screen.hints == 2)
+        await pilot.press("ctrl+g")  # no third tier
+        await pilot.pause(0.2)
+        assert app.services.store.hints_unlocked("sigmoid-exercise") == 2
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        assert not screen.solution
+        assert not app.services.store.solution_unlocked("sigmoid-exercise")
+
+
+@async_test
+async def test_external_edits_are_picked_up():
+    from kb import exercises
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_workspace(pilot, app)
+        path = exercises.learner_path("sigmoid-exercise")
+        path.write_text(path.read_text().replace("raise NotImplementedError", RIGHT), encoding="utf-8")
+        await until(pilot, lambda: RIGHT in screen.query_one("#editor", TextArea).text, timeout=5)
+        # with unsaved edits in the app, an outside change is flagged, not overwritten
+        editor = screen.query_one("#editor", TextArea)
+        editor.text = editor.text + "\n# mine\n"
+        path.write_text("# theirs\n", encoding="utf-8")
+        await until(pilot, lambda: screen.conflict, timeout=5)
+        assert "changed on disk" in screen_text(app)
+        assert "# mine" in editor.text
+        await pilot.press("f5")  # take theirs
+        assert editor.text == "# theirs\n" and not screen.conflict
