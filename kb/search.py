@@ -44,11 +44,16 @@ class Hit:
                 "score": round(self.score, 4)}
 
 
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
+
+
 def terms_of(query: str) -> list[str]:
     """Split a query into terms: whitespace, and boundaries between CJK and other
-    scripts (``ReLU激活`` → ``ReLU``, ``激活``). Quotes and edge punctuation go."""
+    scripts (``ReLU激活`` → ``ReLU``, ``激活``). Quotes, edge punctuation and wildcard
+    marks go, and control characters count as spaces (a NUL would end the FTS5 query
+    string early, and LIKE would match every row)."""
     out: list[str] = []
-    for tok in _SPLIT.findall(query.replace('"', " ")):
+    for tok in _SPLIT.findall(_INVISIBLE.sub(" ", query).replace('"', " ")):
         tok = tok.strip(_EDGE_PUNCT)
         if tok and tok.lower() not in (t.lower() for t in out):
             out.append(tok)
