@@ -20,7 +20,7 @@ BM25_WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
 _FTS = table("entry_fts", column("rowid"))
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPLIT = re.compile(rf"[{_CJK}]+|[^\s{_CJK}]+")
-_EDGE_PUNCT = "\"'“”‘’「」『』《》（）()[]{}<>,.;:!?，。；：！？、"
+_EDGE_PUNCT = "\"'“”‘’「」『』《》（）()[]{}<>,.;:!?，。；：！？、*^~+-"
 STOPWORDS = frozenset(
     "a an and are as at be by can do does for from how i if in into is it its me my of on or "
     "should so than that the their then there these this to use used using was what when where "
