@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -28,9 +29,12 @@ def _roots(args: argparse.Namespace, extra: list[str] | None = None) -> list[Pat
 
     dirs = list(args.content) + list(extra or [])
     for d in dirs:
-        if not Path(d).is_dir():
+        try:  # a pack that cannot be listed would otherwise contribute nothing, silently
+            with os.scandir(Path(d)):
+                pass
+        except OSError:
             raise UserError(tr(args.lang, f"content pack '{d}' is not a readable directory",
-                               f"内容包“{d}”不是可读取的目录"))
+                               f"内容包“{d}”不是可读取的目录")) from None
     return content_roots(dirs)
 
 
