@@ -227,3 +227,21 @@ async def test_progress_screen_shows_the_figures():
         assert "desired" in text and "90%" in text
         assert "activation" in text  # mastery by tag
         assert "1 reviews this year" in text or "1 review" in text
+
+
+@async_test
+async def test_home_shows_the_last_session_at_once_then_refreshes(monkeypatch):
+    from kb.tui.app import KbApp
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.data is not None and not app.screen.data.cached)
+        await settle(pilot)
+    monkeypatch.setattr(KbApp, "load_services", lambda self: None)  # the catalog never arrives
+    again = make_app("en")
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert again.services is None
+        assert again.screen.data is not None and again.screen.data.cached
+        text = screen_text(again)
+        assert "Continue: Read “Neural network”" in text and "updating…" in text

@@ -7,8 +7,10 @@ SQLAlchemy, pydantic or NumPy needed), then a worker gathers what it shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -24,21 +26,47 @@ from kb.tui.screens.base import KbScreen
 from kb.tui.strings import KIND_ORDER, kind_plural
 
 
+def _text(t) -> dict | None:
+    """A Text model (or dict) as a plain ``{en, zh}`` dict."""
+    if t is None:
+        return None
+    if isinstance(t, dict):
+        return {"en": t.get("en"), "zh": t.get("zh")}
+    return {"en": getattr(t, "en", None), "zh": getattr(t, "zh", None)}
+
+
 @dataclass
 class HomeData:
-    path: Any = None  # the LearningPath entry followed, or None
-    steps: list = field(default_factory=list)  # kb.learning_path.StepStatus
-    next_step: Any = None
+    """What the home screen shows, as plain JSON-able values (so that it can be kept
+    in the cache and shown at the next start before the catalog is open)."""
+
+    path: dict | None = None  # {"id", "title": {en, zh}} of the path followed
+    steps: list = field(default_factory=list)  # [{index, do, ref, state, done, total, title}]
+    next_step: int | None = None  # the index of the next step
     due: int = 0
     new: int = 0
-    in_progress: list = field(default_factory=list)  # Summary of exercises attempted, not passed
+    in_progress: list = field(default_factory=list)  # [{id, title}] of exercises attempted, not passed
     passed: int = 0
     exercises: int = 0
     counts: dict = field(default_factory=dict)
     errors: int = 0
     warnings: int = 0
     store_error: str | None = None
-    path_error: str | None = None
+    cached: bool = False  # shown from the last session while the worker refreshes it
+
+    def step(self, index: int | None) -> dict | None:
+        return next((s for s in self.steps if s["index"] == index), None) if index is not None else None
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data.pop("cached")
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "HomeData":
+        data = json.loads(text)
+        known = {f for f in cls.__dataclass_fields__} - {"cached"}
+        return cls(**{k: v for k, v in data.items() if k in known}, cached=True)
 
 
 def gather(services) -> HomeData:
@@ -55,27 +83,32 @@ def gather(services) -> HomeData:
     data.due = len(store.due_items(item_ids=item_ids))
     data.new = len(set(item_ids) - set(store.cards(item_ids)))
     statuses = store.exercise_statuses()
-    data.in_progress = [s for s in exercises if statuses.get(s.id) == "attempted"]
+    data.in_progress = [{"id": s.id, "title": _text(s.title)} for s in exercises if statuses.get(s.id) == "attempted"]
     data.passed = sum(1 for s in exercises if statuses.get(s.id) == "passed")
-    try:
-        from kb.learning_path import next_step, path_status
-    except ImportError:  # pragma: no cover - the module ships with kb
-        return data
+    from kb.learning_path import next_step, path_status
+
     paths = [s for s in services.summaries if s.kind == "path"]
-    if not paths:
-        return data
     chosen = store.get_setting("current_path")
-    ordered = sorted(paths, key=lambda s: (s.id != chosen, s.id))
-    for summary in ordered:
+    for summary in sorted(paths, key=lambda s: (s.id != chosen, s.id)):
         entry = catalog.get(summary.id)
         if entry is None:
             continue
         steps = path_status(catalog, store, entry)
-        if data.path is None or next_step(steps) is not None:
-            data.path, data.steps, data.next_step = entry, steps, next_step(steps)
-        if data.next_step is not None:
+        nxt = next_step(steps)
+        if data.path is None or nxt is not None:
+            data.path = {"id": entry.id, "title": _text(entry.title)}
+            data.steps = [{"index": st.index, "do": st.do, "ref": st.ref, "state": st.state, "done": st.done,
+                           "total": st.total, "title": _text(st.title)} for st in steps]
+            data.next_step = nxt.index if nxt is not None else None
+        if nxt is not None:
             break
     return data
+
+
+def cache_file(roots_key: str) -> Path:
+    from kb.paths import cache_dir
+
+    return cache_dir() / f"tui-home-{roots_key}.json"
 
 
 VERBS = {"read": ("Read", "阅读"), "quiz": ("Quiz", "测验"), "exercise": ("Exercise", "练习")}
@@ -121,9 +154,10 @@ class HomeScreen(KbScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#actions").focus()
-        if self.services is None:
-            for panel in ("#path-panel", "#exercise-panel", "#kb-panel"):
-                self.query_one(panel).loading = True
+        if self.data is None and self.services is None:
+            self.data = self.read_cache()
+            if self.data is not None:
+                self.render_all()
 
     def on_screen_resume(self) -> None:
         if self.services is not None and self.data is not None:
@@ -140,11 +174,32 @@ class HomeScreen(KbScreen):
             data = HomeData(counts=dict(services.counts), errors=len(services.errors),
                             warnings=len(services.warnings), store_error=f"{type(exc).__name__}: {exc}")
         self.post_message(self.DataReady(data))
+        if data.store_error is None:
+            self.write_cache(data)
+
+    def cache_key(self) -> str:
+        roots = self.app.roots if self.app.roots is not None else ["<shipped>", *self.app.content_dirs]
+        return hashlib.sha256("\n".join(str(r) for r in roots).encode()).hexdigest()[:16]
+
+    def read_cache(self) -> HomeData | None:
+        """The home screen as it was at the end of the last session (shown until the
+        worker has fresh figures; the learner sees it at once instead of placeholders)."""
+        try:
+            return HomeData.from_json(cache_file(self.cache_key()).read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def write_cache(self, data: HomeData) -> None:
+        try:
+            path = cache_file(self.cache_key())
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(data.to_json(), encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass
 
     def on_home_screen_data_ready(self, message: DataReady) -> None:
         self.data = message.data
-        for panel in ("#path-panel", "#exercise-panel", "#kb-panel"):
-            self.query_one(panel).loading = False
         self.render_all()
 
     def on_lang(self, lang: str) -> None:
@@ -174,8 +229,9 @@ class HomeScreen(KbScreen):
         self.query_one("#path-steps", Static).update(self.path_text())
         self.query_one("#exercise-list", Static).update(self.exercise_text())
         self.query_one("#kb-counts", Static).update(self.counts_text())
+        self.query_one("#path-panel").border_subtitle = t("updating…", "更新中…") if data.cached else ""
         if data.path is not None:
-            self.query_one("#path-panel").border_title = f"{t('Learning path', '学习路径')} · {pick(data.path.title, lang)}"
+            self.query_one("#path-panel").border_title = f"{t('Learning path', '学习路径')} · {pick(data.path['title'], lang)}"
         bar.set_class(bool(data.errors or data.store_error), "has-problems")
         parts = []
         if data.store_error:
@@ -193,11 +249,11 @@ class HomeScreen(KbScreen):
         t, data = self.t, self.data
         options = self.query_one("#actions", OptionList)
         highlighted = options.highlighted
-        step = data.next_step if data else None
+        step = data.step(data.next_step) if data else None
         items = []
         if data is not None and data.path is not None:
             if step is not None:
-                what = f"{t(*VERBS[step.do])} “{self.step_title(step)}”"
+                what = f"{t(*VERBS[step['do']])} “{self.step_title(step)}”"
                 items.append(("continue", f"▶ {t('Continue', '继续')}: {what}"))
             else:
                 items.append(("continue", f"✓ {t('Path complete — well done!', '学习路径已完成，太棒了！')}"))
@@ -219,8 +275,8 @@ class HomeScreen(KbScreen):
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)
 
-    def step_title(self, step) -> str:
-        return pick(step.title, self.lang) if step.title is not None else step.ref
+    def step_title(self, step: dict) -> str:
+        return pick(step["title"], self.lang) if step.get("title") else step["ref"]
 
     def path_text(self) -> Text:
         t, data = self.t, self.data
@@ -229,15 +285,15 @@ class HomeScreen(KbScreen):
             return Text(t("Progress store unavailable.", "进度存储不可用。"), style="dim")
         if data.path is None:
             return Text(t("No learning path in the content.", "内容中没有学习路径。"), style="dim")
-        done = sum(1 for s in data.steps if s.state == "done")
+        done = sum(1 for s in data.steps if s["state"] == "done")
         out.append(t(f"{done} of {len(data.steps)} steps done\n", f"已完成 {done}/{len(data.steps)} 步\n"), style="dim")
         for s in data.steps:
-            current = data.next_step is not None and s.index == data.next_step.index
-            style = "bold" if current else ("dim" if s.state == "done" else "")
-            out.append(f"{'→' if current else ' '} {MARKS.get(s.state, '·')} ", style="bold" if current else "dim")
-            line = f"{t(*VERBS[s.do])} {self.step_title(s)}"
-            if s.do == "quiz" and s.total > 1:
-                line += f" ({s.done}/{s.total})"
+            current = s["index"] == data.next_step
+            style = "bold" if current else ("dim" if s["state"] == "done" else "")
+            out.append(f"{'→' if current else ' '} {MARKS.get(s['state'], '·')} ", style="bold" if current else "dim")
+            line = f"{t(*VERBS[s['do']])} {self.step_title(s)}"
+            if s["do"] == "quiz" and s["total"] > 1:
+                line += f" ({s['done']}/{s['total']})"
             out.append(line + "\n", style=style)
         out.rstrip()
         return out
@@ -248,7 +304,7 @@ class HomeScreen(KbScreen):
         if data.in_progress:
             for s in data.in_progress[:6]:
                 out.append("◐ ", style="dim")
-                out.append(pick(s.title, lang) + "\n")
+                out.append(pick(s["title"], lang) + "\n")
         else:
             out.append(t("None started yet — press x.\n", "还没有开始的练习 —— 按 x 选择。\n"), style="dim")
         out.append(t(f"{data.passed} of {data.exercises} passed", f"已通过 {data.passed}/{data.exercises}"), style="dim")
@@ -276,19 +332,19 @@ class HomeScreen(KbScreen):
 
     def action_continue(self) -> None:
         data = self.data
-        step = data.next_step if data else None
+        step = data.step(data.next_step) if data else None
         if step is None:
             if data is not None and data.path is not None:
-                self.app.open_entry(data.path.id)
+                self.app.open_entry(data.path["id"])
             return
-        if step.do == "read":
-            self.app.open_entry(step.ref)
-        elif step.do == "exercise":
-            self.app.open_workspace(step.ref)
+        if step["do"] == "read":
+            self.app.open_entry(step["ref"])
+        elif step["do"] == "exercise":
+            self.app.open_workspace(step["ref"])
         else:
             from kb.tui.screens.quiz import QuizScreen
 
-            self.app.push_screen(QuizScreen(step_ref=step.ref))
+            self.app.push_screen(QuizScreen(step_ref=step["ref"]))
 
     def on_click(self, event) -> None:
         if event.widget is not None and event.widget.id == "problems-bar":
