@@ -5,23 +5,24 @@ numerically against a reference solution. Stands alone: never imports kb or Text
     with engine.Worker() as worker:                      # warm: NumPy already imported
         report = engine.check(spec, "sigmoid.py", worker=worker)
 
-Importing ``engine`` is cheap (pydantic only); NumPy is imported on the first check.
+Importing ``engine`` is cheap (standard library only): start a ``Worker`` first and its
+child imports NumPy while this process loads pydantic (``engine.ExerciseSpec``, loaded
+on first use) and the content; NumPy is imported here on the first check.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.report import STATUSES, CheckResult, Message, Report, overall_status
-from engine.spec import ExerciseSpec
 from engine.worker import Worker, WorkerError
 
 if TYPE_CHECKING:  # pragma: no cover
-    pass
+    from engine.spec import ExerciseSpec
 
 
-def check(spec: ExerciseSpec, learner_file: str | os.PathLike, *, worker: Worker | None = None) -> Report:
+def check(spec: "ExerciseSpec", learner_file: str | os.PathLike, *, worker: Worker | None = None) -> Report:
     """Check ``learner_file`` against ``spec`` (an ExerciseSpec, or kb's Exercise).
 
     The learner's code runs only in a child ``python -I`` process with limits; the
@@ -35,12 +36,20 @@ def check(spec: ExerciseSpec, learner_file: str | os.PathLike, *, worker: Worker
         return run_check(cold, spec, learner_file)
 
 
-def prepare(spec: ExerciseSpec, worker: Worker) -> None:
+def prepare(spec: "ExerciseSpec", worker: Worker) -> None:
     """Compute and cache the reference results for ``spec`` in ``worker`` ahead of the
     learner's first check (the TUI can call this when an exercise is opened)."""
     from engine.checker import warm_reference
 
     warm_reference(worker, spec)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ExerciseSpec":
+        from engine.spec import ExerciseSpec
+
+        return ExerciseSpec
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 
 __all__ = [

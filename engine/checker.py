@@ -315,7 +315,8 @@ def run_check(worker: Worker, spec: ExerciseSpec, learner_file: str | os.PathLik
     results = []
     for check, evaluate in evaluators:
         try:
-            results.append(evaluate(ctx))
+            with np.errstate(all="ignore"):  # the learner's NaN must not warn in kb's own process
+                results.append(evaluate(ctx))
         except ReferenceError_ as exc:
             results.append(_result(check, "error", exc.message))
     return _report(results, t0, exercise, learner, None)

@@ -145,6 +145,11 @@ def _as_scalar_array(v: Any) -> np.ndarray:
 
 def compare(actual: Any, expected: Any, label: str, rtol: float, atol: float, ctx: Context) -> Failure | None:
     """None when ``actual`` matches ``expected``; otherwise what is wrong."""
+    with np.errstate(all="ignore"):
+        return _compare(actual, expected, label, rtol, atol, ctx)
+
+
+def _compare(actual: Any, expected: Any, label: str, rtol: float, atol: float, ctx: Context) -> Failure | None:
     if isinstance(expected, (tuple, list)):
         return _compare_sequence(actual, expected, label, rtol, atol, ctx)
     if isinstance(expected, dict):

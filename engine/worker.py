@@ -134,17 +134,9 @@ class _Zygote:
         shutil.rmtree(self.home, ignore_errors=True)
 
     def stop(self) -> None:
-        if self.alive():
-            try:
-                self.send({"op": "exit"})
-                self.proc.wait(timeout=2)
-            except (OSError, ValueError, subprocess.TimeoutExpired):
-                pass
-        if self.alive():
-            self.kill()
-        else:
-            self.proc.wait()
-            self.close_pipes()
+        # Between jobs the zygote holds nothing worth a graceful exit (its interpreter
+        # shutdown costs ~0.1 s): kill its process group and reap it.
+        self.kill()
 
 
 class Worker:

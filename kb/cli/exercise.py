@@ -286,25 +286,25 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     if not args.id:
         raise _Fail(tr(lang, "which exercise? give an ID (see `kb exercise list`) or --all",
                        "要检查哪个练习？请给出 ID（见 `kb exercise list`）或使用 --all"))
-    import engine
+    from engine.worker import Worker  # standard library only
+
+    worker = Worker()  # the child imports NumPy while this process loads the rest
 
     from kb import exercises
 
-    worker = engine.Worker()  # NumPy starts importing in the child while we load
-    store_job = None
     try:
         ex = _load(args)
-        store_job = exercises.Background(exercises.open_store_quietly)  # SQLAlchemy loads meanwhile
         report = exercises.check(ex, args.file, worker=worker)
-    except BaseException:
-        if store_job is not None:
-            store, _ = store_job.result()
-            if store is not None:
-                store.close()
-        raise
     finally:
         worker.close()
-    store, why = store_job.result()
+    if args.json:
+        print(_check_json(report, ex))
+    else:
+        print_report(report, ex, lang)
+    sys.stdout.flush()
+    # The verdict is on screen first; then the attempt goes to the progress store
+    # (SQLAlchemy and the store's migration check cost more than the check itself).
+    store, why = exercises.open_store_quietly()
     if store is not None:
         try:
             exercises.record(store, ex, report)
@@ -312,10 +312,6 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
             why = str(exc)
         finally:
             store.close()
-    if args.json:
-        print(_check_json(report, ex))
-    else:
-        print_report(report, ex, lang)
     if why:
         print(tr(lang, f"kb: progress not saved: {why}", f"kb：进度未保存：{why}"), file=sys.stderr)
     return 0 if report.status == "pass" else 1
@@ -327,9 +323,9 @@ def _check_all(args: argparse.Namespace, lang: str) -> int:
 
     import engine
 
-    from kb import exercises
-
     with engine.Worker() as worker:
+        from kb import exercises
+
         items = exercises.all_exercises(_extra(args))
         if not items:
             raise _Fail(tr(lang, "no exercises found", "没有找到任何练习"))
@@ -447,9 +443,10 @@ def cmd_watch(args: argparse.Namespace, lang: str) -> int:
 
     import engine
 
+    worker = engine.Worker()
+
     from kb import exercises
 
-    worker = engine.Worker()
     try:
         ex = _load(args)
         path = Path(args.file) if args.file else exercises.learner_path(ex.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CORE, load_exercise
+from engine_helpers import CORE, load_exercise
 
 FAST = [e for e in CORE if e != "training-loop"]
 

@@ -13,7 +13,7 @@ import pytest
 import engine
 from engine.report import STATUSES, Report
 
-from conftest import pid_alive, processes_with, small_spec, wait_gone
+from engine_helpers import pid_alive, processes_with, small_spec, wait_gone
 
 SPEC = small_spec()
 LIMIT = SPEC.limits.timeout_s
@@ -359,7 +359,10 @@ def test_killing_the_worker_is_crashed_and_the_worker_restarts(run, worker):
             return 2.0 * x
     """)
     assert report.status == "crashed"
-    assert "killed" in report.checks[-1].message.en
+    # The job may or may not get to answer some calls before it dies with its parent;
+    # either way the run is incomplete and says why.
+    said = [report.message.en] + [c.message.en for c in report.checks]
+    assert any("killed" in m for m in said), said
     assert elapsed <= LIMIT + 1.0 + 3.0  # the parent's grace period for a silent worker
     assert worker.pid is not None and worker.pid != before
     assert not pid_alive(before)
