@@ -313,4 +313,4 @@ def json_schema() -> dict[str, Any]:
 
 
 def is_slug(value: str) -> bool:
-    return bool(re.match(SLUG_RE, value))
+    return re.fullmatch(SLUG_RE.rstrip("$"), value) is not None  # "$" would allow a final newline
