@@ -104,9 +104,16 @@ class Concept(EntryBase):
 # --- faq -----------------------------------------------------------------------------
 
 
+def _title_and_summary_optional(schema: dict[str, Any]) -> None:
+    schema["required"] = [f for f in schema.get("required", []) if f not in ("title", "summary")]
+
+
 class Faq(EntryBase):
     """A question answered in its first sentence. ``title`` defaults to the question
     and ``summary`` to the answer, so an FAQ file need not repeat itself."""
+
+    # The defaults are filled in before validation; the JSON Schema must not demand them.
+    model_config = ConfigDict(json_schema_extra=_title_and_summary_optional)
 
     kind: Literal["faq"]
     question: Text
