@@ -194,3 +194,33 @@ def test_child_script_is_self_contained():
         if stripped.startswith(("import ", "from ")):
             module = stripped.split()[1].split(".")[0]
             assert module not in ("engine", "kb", "pydantic", "yaml"), line
+
+
+# --- reference handling -----------------------------------------------------------------------------
+
+
+def test_reference_results_are_cached_per_solution(worker, tmp_path):
+    import engine
+
+    spec = small_spec(timeout_s=5.0)
+    path = tmp_path / "ok.py"
+    path.write_text("def double(x):\n    return 2.0 * x\n")
+    worker.reference_cache.clear()
+    engine.prepare(spec, worker)
+    assert len(worker.reference_cache) == 1
+    assert engine.check(spec, path, worker=worker).status == "pass"
+    assert len(worker.reference_cache) == 1  # the check reused it
+    other = ExerciseSpec.model_validate(spec_dict(solution="def double(x):\n    return x + x\n"))
+    assert engine.check(other, path, worker=worker).status == "pass"
+    assert len(worker.reference_cache) == 2
+
+
+def test_a_broken_reference_is_an_authoring_error_not_the_learners(worker, tmp_path):
+    import engine
+
+    spec = ExerciseSpec.model_validate(spec_dict(solution="def double(x):\n    return x.nope\n"))
+    path = tmp_path / "ok.py"
+    path.write_text("def double(x):\n    return 2.0 * x\n")
+    report = engine.check(spec, path, worker=worker)
+    assert report.status == "error"
+    assert "authoring bug" in report.message.en and "不是你的错" in report.message.zh
