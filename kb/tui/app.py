@@ -212,8 +212,9 @@ class KbApp(App[None]):
     def action_browse(self, kind: str = "") -> None:
         from kb.tui.screens.browse import BrowseScreen
 
-        self.goto(BrowseScreen)
-        if kind and isinstance(self.screen, BrowseScreen):
+        existing = any(type(s) is BrowseScreen for s in self.screen_stack)
+        self.goto(BrowseScreen, lambda: BrowseScreen(kind or "all"))
+        if kind and existing and isinstance(self.screen, BrowseScreen):
             self.screen.select_kind(kind)
 
     def action_search(self) -> None:

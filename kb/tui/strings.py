@@ -29,6 +29,7 @@ BINDING_LABELS: dict[str, tuple[str, str]] = {
     "kb.links": ("Links", "链接"),
     "kb.workspace": ("Workspace", "练习区"),
     "kb.start-quiz": ("Quiz", "测验"),
+    "kb.follow": ("Follow path", "跟随路径"),
     "kb.filter-tag": ("Tag", "标签"),
     "kb.check": ("Check", "检查"),
     "kb.save": ("Save", "保存"),

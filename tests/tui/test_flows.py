@@ -20,6 +20,26 @@ async def test_home_fills_from_the_worker():
 
 
 @async_test
+async def test_exercises_key_opens_browse_on_exercises_and_enter_opens_the_workspace():
+    from kb.tui.screens.browse import BrowseScreen
+    from kb.tui.screens.exercise import ExerciseScreen
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        await pilot.press("x")
+        assert isinstance(app.screen, BrowseScreen) and app.screen.kind == "exercise"
+        await until(pilot, lambda: app.screen.query_one("#entries", OptionList).option_count == 1)
+        assert "Implement sigmoid" in screen_text(app)
+        await pilot.press("escape", "x")  # again, from an existing browse screen
+        assert isinstance(app.screen, BrowseScreen) and app.screen.kind == "exercise"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ExerciseScreen) and app.screen.exercise is not None)
+        await pilot.press("escape", "escape")  # leave the editor, then the workspace
+        assert isinstance(app.screen, BrowseScreen)
+
+
+@async_test
 async def test_navigate_to_an_entry_follow_links_and_go_back():
     from kb.tui.screens.browse import BrowseScreen
     from kb.tui.screens.detail import DetailScreen

@@ -72,7 +72,7 @@ class BrowseScreen(KbScreen):
         self.refresh_list()
 
     def on_lang(self, lang: str) -> None:
-        self.app.sub_title = self.t("Browse", "浏览")
+        self.sub_title = self.t("Browse", "浏览")
         self.query_one("#kinds-panel").border_title = self.t("Kinds", "类型")
         self.query_one("#tag-select", Select).prompt = self.t("All tags", "全部标签")
         if self.services is not None:
@@ -81,7 +81,7 @@ class BrowseScreen(KbScreen):
 
     def select_kind(self, kind: str) -> None:
         self.kind = kind
-        if self.services is not None:
+        if self.services is not None and self.is_mounted:
             self.render_kinds()
             self.refresh_list()
 
@@ -136,7 +136,8 @@ class BrowseScreen(KbScreen):
         if (message.kind, message.tag) != (self.kind, self.tag):
             return  # an older request
         order = {kind: i for i, kind in enumerate(KIND_ORDER)}
-        self.rows = sorted(message.rows, key=lambda r: order.get(r.kind, len(order)))
+        self.rows = sorted(message.rows, key=lambda r: (order.get(r.kind, len(order)),
+                                                         pick(r.title, "en", mark=False).casefold()))
         self.statuses = message.statuses
         self.render_entries()
 

@@ -56,6 +56,7 @@ class DetailScreen(KbScreen):
         Binding("right_square_bracket,alt+right", "history(1)", "Next", id="kb.history-forward"),
         Binding("w", "workspace", "Workspace", id="kb.workspace"),
         Binding("q", "quiz", "Quiz", id="kb.start-quiz"),
+        Binding("f", "follow", "Follow path", id="kb.follow"),
         Binding("slash", "app.search", "Search", id="kb.search"),
     ]
 
@@ -125,6 +126,8 @@ class DetailScreen(KbScreen):
         kind = getattr(self.data.entry, "kind", None) if self.data else None
         if action == "workspace":
             return kind == "exercise"
+        if action == "follow":
+            return kind == "path"
         if action == "quiz":
             return bool(self.data and self.data.quiz_items)
         if action == "history":
@@ -185,11 +188,11 @@ class DetailScreen(KbScreen):
         md = self.query_one("#md", Markdown)
         actions = self.query_one("#detail-actions", Static)
         if data is None:
-            self.app.sub_title = ""
+            self.sub_title = ""
             md.update(t("Loading…", "加载中…"))
             return
         if data.entry is None:
-            self.app.sub_title = data.entry_id
+            self.sub_title = data.entry_id
             md.update(t(f"# Not found\n\nThere is no entry with id `{data.entry_id}` in the loaded content. "
                         "Press `[` to go back or `/` to search.",
                         f"# 未找到\n\n已加载的内容中没有 id 为 `{data.entry_id}` 的条目。按 `[` 返回，或按 `/` 搜索。"))
@@ -200,7 +203,7 @@ class DetailScreen(KbScreen):
         from kb.render import entry_markdown
 
         entry = data.entry
-        self.app.sub_title = f"{kind_label(entry.kind, lang)} · {pick(entry.title, lang)}"
+        self.sub_title = f"{kind_label(entry.kind, lang)} · {pick(entry.title, lang)}"
         text = entry_markdown(entry, lang)
         md.update(text)
         self.set_plot(getattr(entry, "plot", None))
@@ -209,6 +212,9 @@ class DetailScreen(KbScreen):
             status = {"passed": t("✓ passed", "✓ 已通过"), "attempted": t("◐ attempted", "◐ 尝试过")}.get(
                 data.exercise_status or "", t("not started", "尚未开始"))
             lines.append(t(f"Press w to open the workspace ({status}).", f"按 w 打开练习区（{status}）。"))
+        if entry.kind == "path":
+            lines.append(t("Press f to follow this path on the home screen; enter on a step opens it.",
+                           "按 f 在首页跟随这条路径；在步骤上按回车即可打开。"))
         if data.quiz_items:
             lines.append(t(f"Press q to answer {data.quiz_items} question{'s' if data.quiz_items != 1 else ''} on this.",
                            f"按 q 回答与此相关的 {data.quiz_items} 道题。"))
@@ -294,6 +300,23 @@ class DetailScreen(KbScreen):
     def action_workspace(self) -> None:
         if self.data is not None and self.data.entry is not None and self.data.entry.kind == "exercise":
             self.app.open_workspace(self.data.entry_id)
+
+    def action_follow(self) -> None:
+        if self.data is not None and self.data.entry is not None and self.data.entry.kind == "path":
+            self.follow_path(self.services, self.data.entry_id)
+
+    @work(thread=True, group="detail-follow", exit_on_error=False)
+    def follow_path(self, services, path_id: str) -> None:
+        """The home screen follows this path from now on (the ``current_path`` setting)."""
+        if services is None or services.store is None:
+            return
+        try:
+            services.store.set_setting("current_path", path_id)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.notify, self.t("The home screen now follows this path.",
+                                                      "首页现在跟随这条学习路径。"))
 
     def action_quiz(self) -> None:
         if self.data is None or not self.data.quiz_items:

@@ -387,7 +387,7 @@ class ExerciseScreen(KbScreen):
         t, lang = self.t, self.lang
         md = self.query_one("#instructions", Markdown)
         if self.error:
-            self.app.sub_title = self.exercise_id
+            self.sub_title = self.exercise_id
             md.update(f"# {t('Cannot open this exercise', '无法打开这个练习')}\n\n{self.error}")
             return
         ex = self.exercise
@@ -396,7 +396,7 @@ class ExerciseScreen(KbScreen):
             return
         from kb import exercises
 
-        self.app.sub_title = f"{t('Exercise', '练习')} · {pick(ex.title, lang)}"
+        self.sub_title = f"{t('Exercise', '练习')} · {pick(ex.title, lang)}"
         parts = [pick(ex.body, lang) if ex.body else pick(ex.summary, lang), "",
                  f"## {t('Implement', '需要实现')}", ""]
         parts += [f"- `{f.signature}`" for f in ex.functions]
@@ -448,6 +448,7 @@ class ExerciseScreen(KbScreen):
         status = self.query_one("#check-status", Static)
         results = self.query_one("#check-results", Static)
         self.query_one("#checking").display = self.checking
+        pane.set_class(self.report is None and not self.checking, "collapsed")  # room for the editor until a check
         status.set_classes("")
         if self.checking:
             status.update(t("Checking… your code runs in a separate, limited process.",

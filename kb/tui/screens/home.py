@@ -113,6 +113,7 @@ def cache_file(roots_key: str) -> Path:
 
 VERBS = {"read": ("Read", "阅读"), "quiz": ("Quiz", "测验"), "exercise": ("Exercise", "练习")}
 MARKS = {"done": "✓", "started": "◐", "todo": "○", "missing": "✗"}
+WINDOW = 9  # path steps shown on the home screen
 
 
 class HomeScreen(KbScreen):
@@ -203,7 +204,7 @@ class HomeScreen(KbScreen):
         self.render_all()
 
     def on_lang(self, lang: str) -> None:
-        self.app.sub_title = self.t("deep learning, step by step", "深度学习，一步一步来")
+        self.sub_title = self.t("deep learning, step by step", "深度学习，一步一步来")
         self.render_all()
 
     # -- drawing --------------------------------------------------------------------------
@@ -287,7 +288,14 @@ class HomeScreen(KbScreen):
             return Text(t("No learning path in the content.", "内容中没有学习路径。"), style="dim")
         done = sum(1 for s in data.steps if s["state"] == "done")
         out.append(t(f"{done} of {len(data.steps)} steps done\n", f"已完成 {done}/{len(data.steps)} 步\n"), style="dim")
-        for s in data.steps:
+        steps = data.steps
+        if len(steps) > WINDOW:  # a long path: the last steps done, the next one, what follows
+            at = next((i for i, s in enumerate(steps) if s["index"] == data.next_step), len(steps) - 1)
+            first = max(0, min(at - 2, len(steps) - WINDOW))
+            if first:
+                out.append(t(f"  … {first} earlier\n", f"  … 前面还有 {first} 步\n"), style="dim")
+            steps = steps[first:first + WINDOW]
+        for s in steps:
             current = s["index"] == data.next_step
             style = "bold" if current else ("dim" if s["state"] == "done" else "")
             out.append(f"{'→' if current else ' '} {MARKS.get(s['state'], '·')} ", style="bold" if current else "dim")
@@ -295,6 +303,9 @@ class HomeScreen(KbScreen):
             if s["do"] == "quiz" and s["total"] > 1:
                 line += f" ({s['done']}/{s['total']})"
             out.append(line + "\n", style=style)
+        later = len(data.steps) - (data.steps.index(steps[-1]) + 1) if steps else 0
+        if later > 0:
+            out.append(t(f"  … {later} more", f"  … 后面还有 {later} 步"), style="dim")
         out.rstrip()
         return out
 

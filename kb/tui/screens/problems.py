@@ -26,7 +26,7 @@ class ProblemsScreen(KbScreen):
         self.query_one("#problem-list").focus()
 
     def on_lang(self, lang: str) -> None:
-        self.app.sub_title = self.t("Content problems", "内容问题")
+        self.sub_title = self.t("Content problems", "内容问题")
         self.render_problems()
 
     def on_services(self, services) -> None:

@@ -100,7 +100,7 @@ class ProgressScreen(KbScreen):
         self.render_figures()
 
     def on_lang(self, lang: str) -> None:
-        self.app.sub_title = self.t("Progress", "学习进度")
+        self.sub_title = self.t("Progress", "学习进度")
         self.render_figures()
 
     def on_resize(self) -> None:

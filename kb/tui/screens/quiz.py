@@ -436,7 +436,7 @@ class QuizScreen(KbScreen):
         summary.update(out)
 
     def on_lang(self, lang: str) -> None:
-        self.app.sub_title = self.t("Quiz", "测验")
+        self.sub_title = self.t("Quiz", "测验")
         if self.finished:
             self.render_summary()
         elif self.entry is not None:

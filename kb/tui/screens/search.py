@@ -72,7 +72,7 @@ class SearchScreen(KbScreen):
             self.schedule(self.query_text, now=True)
 
     def on_lang(self, lang: str) -> None:
-        self.app.sub_title = self.t("Search", "搜索")
+        self.sub_title = self.t("Search", "搜索")
         self.query_one("#search-input", Input).placeholder = self.t(
             "Search in English or 中文 — e.g. overfitting, 激活函数", "用中文或 English 搜索，例如：过拟合、activation")
         if self.query_text and self.services is not None:

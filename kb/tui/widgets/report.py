@@ -73,7 +73,7 @@ def diagnostics_text(check, lang: str) -> Text:
         if isinstance(frame, (list, tuple)) and len(frame) >= 3:
             line, fn, source = frame[:3]
             out.append(tr(lang, f"      line {line}", f"      第 {line} 行"), style="bold")
-            out.append(f" in {fn}: {source}\n")
+            out.append(tr(lang, f" in {fn}: {source}\n", f"（{fn}）：{source}\n"))
     out.rstrip()
     return out
 
