@@ -21,7 +21,6 @@ Everything the job writes is data the parent validates; nothing printed on stdou
 stderr is ever parsed.
 """
 
-import errno
 import json
 import os
 import select

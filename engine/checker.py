@@ -685,7 +685,6 @@ def _plan_immutability(planner: Planner, spec: ExerciseSpec, check: Immutability
             o = ev.outcome(lc)
             assert o is not None
             ctx = _context(spec, check.call, lc.args, lc.kwargs)
-            names = dict(ctx.inputs)
             arg_names = [n for n, _ in ctx.inputs]
             originals = {str(i): a for i, a in enumerate(lc.args)} | dict(lc.kwargs)
             for key, before in originals.items():
@@ -721,7 +720,6 @@ def _plan_immutability(planner: Planner, spec: ExerciseSpec, check: Immutability
                         "would change the other. Return a new array.",
                         f"{check.call}() 返回的是输入 {name} 的视图（共享内存）：改动其一会改动另一个。请返回新数组。")
                 return _result(check, "fail", _described(check, msg), view_of=name)
-            _ = names
         return _result(check, "pass", M("Inputs are unchanged and the result is a new array.",
                                         "输入保持不变，结果是新数组。"))
 
@@ -902,7 +900,7 @@ def _plan_gradient(planner: Planner, spec: ExerciseSpec, check: GradientCheck) -
         errors: dict[str, float] = {}
         bands: dict[str, str] = {}
         for name, g, num in zip(check.wrt, got, numeric):
-            label = f"d{name}" if n > 1 or True else name
+            label = f"d{name}"
             if isinstance(g, np.ndarray) and g.shape != num.shape:
                 return _result(check, "fail", _described(check, shape_message(label, g.shape, num.shape)),
                                gradient=label, expected_shape=list(num.shape), actual_shape=list(g.shape))
