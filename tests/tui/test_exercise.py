@@ -96,3 +96,53 @@ async def test_external_edits_are_picked_up():
         assert "# mine" in editor.text
         await pilot.press("f5")  # take theirs
         assert editor.text == "# theirs\n" and not screen.conflict
+
+
+@async_test
+async def test_a_training_report_plots_the_learners_loss_curve():
+    from engine.report import Report
+
+    from kb.tui.widgets.plots import LossPlot
+
+    history = [0.69, 0.52, 0.41, 0.35, 0.31, 0.29]
+    report = Report.from_dict({
+        "status": "pass", "duration_s": 1.5, "message": {"en": "1 of 1 checks passed.", "zh": "1 项检查全部通过。"},
+        "checks": [{"name": "training", "kind": "training", "status": "pass",
+                    "title": {"en": "Training reaches the threshold", "zh": "训练达到阈值"},
+                    "message": {"en": "Held-out accuracy 0.93 (needs ≥ 0.85).", "zh": "准确率 0.93（要求 ≥ 0.85）。"},
+                    "diagnostics": {"accuracy": 0.93, "history": history}}]})
+    app = make_app("en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_workspace(pilot, app)
+        screen.report = report
+        screen.render_results()
+        await pilot.pause()
+        plot = screen.query_one("#loss-plot", LossPlot)
+        assert plot.history == history
+        report.checks[0].diagnostics.pop("history")  # an engine that does not send it: say so
+        screen.render_results()
+        await pilot.pause()
+        assert not screen.query("#loss-plot")
+        assert "No loss curve" in screen_text(app)
+
+
+@pytest.mark.slow
+@async_test
+async def test_the_app_stays_responsive_during_a_check_and_survives_any_learner_code():
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_workspace(pilot, app)
+        editor = screen.query_one("#editor", TextArea)
+        editor.text = editor.text.replace("raise NotImplementedError", "while True:\n        pass")
+        before = screen.report
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: screen.checking)
+        await pilot.press("ctrl+l")  # the UI answers while the learner's loop spins
+        await pilot.pause(0.2)
+        assert app.lang == "zh" and screen.checking and "检查中" in screen_text(app)
+        await until(pilot, lambda: not screen.checking and screen.report is not before, timeout=60)
+        assert screen.report.status == "timeout"
+        editor.text = "import os\nos._exit(3)\n"
+        assert await check(pilot, screen) in ("crashed", "error")
+        editor.text = editor.text.replace("os._exit(3)", "def sigmoid(x):\n    return 1 / (1 + __import__('numpy').exp(-x))\n")
+        assert await check(pilot, screen) == "pass"  # the warm worker came back

@@ -265,3 +265,27 @@ async def test_home_shows_the_last_session_at_once_then_refreshes(monkeypatch):
         assert again.screen.data is not None and again.screen.data.cached
         text = screen_text(again)
         assert "Continue: Read “Neural network”" in text and "updating…" in text
+
+
+@async_test
+async def test_continue_follows_the_learning_path():
+    from kb.tui.screens.detail import DetailScreen
+    from kb.tui.screens.quiz import QuizScreen
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = app.screen
+        await until(pilot, lambda: home.data is not None and not home.data.cached)
+        for step, expected in ((1, "neural-network"), (2, "sigmoid")):
+            assert home.data.next_step == step
+            await pilot.press("c")
+            assert isinstance(app.screen, DetailScreen)
+            await until(pilot, lambda: app.screen.data is not None)
+            assert app.screen.data.entry_id == expected
+            await pilot.press("escape")
+            await until(pilot, lambda: home.data.next_step == step + 1)
+        assert "Continue: Quiz “Sigmoid function”" in screen_text(app)
+        await pilot.press("c")
+        assert isinstance(app.screen, QuizScreen)
+        await until(pilot, lambda: app.screen.entry is not None)
+        assert app.screen.entry.item_id == "sigmoid-at-zero"  # the step's own items

@@ -478,10 +478,14 @@ class ExerciseScreen(KbScreen):
             body.append("\n")
             body.append_text(output)
             body.append("\n")
+        history = rep.loss_history(report)
+        if history is None and any(c.kind == "training" for c in report.checks):
+            body.append(t("\nNo loss curve: this engine's report does not include the loss history.\n",
+                          "\n没有损失曲线：当前引擎的报告中没有包含损失历史。\n"), style="dim")
         body.append("\n")
         body.append_text(rep.next_step_text(report, self.exercise_id, lang))
         results.update(body)
-        self.set_loss_plot(rep.loss_history(report))
+        self.set_loss_plot(history)
 
     def set_loss_plot(self, history: list[float] | None) -> None:
         existing = self.query("#loss-plot")

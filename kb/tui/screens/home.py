@@ -255,7 +255,7 @@ class HomeScreen(KbScreen):
         if data is not None and data.path is not None:
             if step is not None:
                 what = f"{t(*VERBS[step['do']])} “{self.step_title(step)}”"
-                items.append(("continue", f"▶ {t('Continue', '继续')}: {what}"))
+                items.append(("continue", f"▶ {t('Continue: ', '继续：')}{what}"))
             else:
                 items.append(("continue", f"✓ {t('Path complete — well done!', '学习路径已完成，太棒了！')}"))
         if data is None:

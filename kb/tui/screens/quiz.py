@@ -174,8 +174,16 @@ class QuizScreen(KbScreen):
             choices.clear_options()
             labels = ([pick(c, lang) for c in item.choices] if typ == "single"
                       else [t("True", "对"), t("False", "错")])
+            right, picked = self.choice_marks()
             for i, label in enumerate(labels):
-                choices.add_option(Option(Text(f"{LETTERS[i]}. {label}"), id=str(i)))
+                prompt = Text(f"{LETTERS[i]}. {label}")
+                if answered and i in right:
+                    prompt = Text.assemble(("✓ ", "bold green"), prompt)
+                elif answered and i in picked:
+                    prompt = Text.assemble(("✗ ", "bold red"), prompt)
+                elif answered:
+                    prompt = Text.assemble("  ", prompt)
+                choices.add_option(Option(prompt, id=str(i)))
             choices.highlighted = highlighted if highlighted is not None else 0
             choices.disabled = answered
             if not answered:
@@ -183,7 +191,10 @@ class QuizScreen(KbScreen):
         elif typ == "multiple":
             selected = set(multi.selected)
             multi.clear_options()
-            multi.add_options([(f"{LETTERS[i]}. {pick(c, lang)}", i, i in selected) for i, c in enumerate(item.choices)])
+            right, _ = self.choice_marks()
+            marks = (lambda i: ("✓ " if i in right else "  ")) if answered else (lambda i: "")
+            multi.add_options([(f"{marks(i)}{LETTERS[i]}. {pick(c, lang)}", i, i in selected)
+                               for i, c in enumerate(item.choices)])
             multi.disabled = answered
             if not answered:
                 multi.focus()
@@ -202,6 +213,28 @@ class QuizScreen(KbScreen):
             hint.update(Text(f"{how} · {t('? = I don’t know', '? = 不会')} · {t('esc ends the session', 'esc 结束')}"))
         hint.display = not answered
         self.render_feedback()
+
+    def choice_marks(self) -> tuple[set[int], set[int]]:
+        """(the right choices, the learner's) of a choice item, as indexes."""
+        item, typ = self.entry.item, self.item_type()
+        if typ == "single":
+            right = {item.answer}
+        elif typ == "multiple":
+            right = set(item.answers)
+        elif typ == "true_false":
+            right = {0 if item.answer else 1}
+        else:
+            return set(), set()
+        response = self.grade.response if self.grade is not None else None
+        if response is None:
+            picked: set[int] = set()
+        elif typ == "true_false":
+            picked = {0 if response else 1}
+        elif typ == "multiple":
+            picked = set(response)
+        else:
+            picked = {int(response)}
+        return right, picked
 
     def on_key(self, event) -> None:
         """Letters answer choice items; t/f answer true/false items."""
