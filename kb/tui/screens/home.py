@@ -119,11 +119,11 @@ WINDOW = 9  # path steps shown on the home screen
 class HomeScreen(KbScreen):
     BINDINGS = [
         Binding("c", "continue", "Continue", id="kb.continue"),
-        Binding("b", "app.browse", "Browse", id="kb.browse"),
+        Binding("b", "app.browse", "Browse", id="kb.browse", show=False),
         Binding("slash", "app.search", "Search", id="kb.search"),
         Binding("r", "app.review", "Review", id="kb.review"),
-        Binding("x", "app.exercises", "Exercises", id="kb.exercises"),
-        Binding("p", "app.progress", "Progress", id="kb.progress"),
+        Binding("x", "app.exercises", "Exercises", id="kb.exercises", show=False),
+        Binding("p", "app.progress", "Progress", id="kb.progress", show=False),
         Binding("exclamation_mark", "app.problems", "Problems", id="kb.problems", show=False),
     ]
 
@@ -271,8 +271,10 @@ class HomeScreen(KbScreen):
         items.append(("search", f"⌕ {t('Search', '搜索')}"))
         items.append(("exercises", f"✎ {t('Exercises', '练习')}"))
         items.append(("progress", f"▦ {t('Progress', '学习进度')}"))
+        keys = {"continue": "c", "review": "r", "browse": "b", "search": "/", "exercises": "x", "progress": "p"}
         options.clear_options()
-        options.add_options([Option(Text(label), id=key) for key, label in items])
+        for key, label in items:  # each line shows its key, so the footer can stay short at 80 columns
+            options.add_option(Option(Text.assemble(label, (f"  {keys[key]}", "dim")), id=key))
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)
 
