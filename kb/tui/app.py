@@ -22,7 +22,6 @@ from textual.screen import Screen
 
 from kb.i18n import tr
 from kb.tui import settings
-from kb.tui.messages import OpenEntry
 from kb.tui.screens.home import HomeScreen
 from kb.tui.strings import localize_bindings
 
@@ -257,9 +256,6 @@ class KbApp(App[None]):
                 self.goto(ExerciseScreen)
                 return
         self.push_screen(ExerciseScreen(exercise_id))
-
-    def on_open_entry(self, message: OpenEntry) -> None:
-        self.open_entry(message.entry_id)
 
     def action_help_panel(self) -> None:
         if self.screen.query("HelpPanel"):

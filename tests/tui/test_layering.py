@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CORE_MODULES = [
     "kb", "kb.catalog", "kb.cli", "kb.cli.content", "kb.content", "kb.i18n", "kb.index.build", "kb.loader",
     "kb.paths", "kb.render", "kb.schema", "kb.search", "kb.progress", "kb.progress.store", "kb.progress.stats",
-    "kb.quiz.grading", "kb.quiz.session", "kb.learning_path", "engine",
+    "kb.quiz.grading", "kb.quiz.session", "kb.learning_path", "kb.exercises", "kb.cli.exercise", "kb.cli.quiz",
+    "kb.cli.progress", "kb.cli.path", "engine",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from kb.i18n import tr
 from kb.tui.strings import localize_bindings
@@ -39,6 +40,14 @@ class KbScreen(Screen):
     def _services_changed(self, services) -> None:
         if services is not None:
             self.on_services(services)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed says so (workers run with exit_on_error=False: an error
+        in one lookup must not close the app)."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{type(error).__name__}: {error}", title=self.t("Something went wrong", "出错了"),
+                        severity="error", timeout=8)
 
     def on_lang(self, lang: str) -> None:
         """Redraw interface strings and content in ``lang``."""
