@@ -289,3 +289,16 @@ async def test_continue_follows_the_learning_path():
         assert isinstance(app.screen, QuizScreen)
         await until(pilot, lambda: app.screen.entry is not None)
         assert app.screen.entry.item_id == "sigmoid-at-zero"  # the step's own items
+
+
+@async_test
+async def test_a_path_shows_its_steps_and_can_be_followed():
+    app = make_app("zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        app.open_entry("first-steps")
+        await until(pilot, lambda: getattr(app.screen, "data", None) is not None)
+        text = screen_text(app)
+        assert "步骤" in text and "○ 1. 神经网络" in text and "按 f" in text
+        await pilot.press("f")
+        await until(pilot, lambda: app.services.store.get_setting("current_path") == "first-steps")
