@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import TextArea
 
-from tests.tui.conftest import async_test, make_app, screen_text, until
+from .conftest import async_test, make_app, screen_text, until
 
 WRONG = "return 1.0 / (1.0 + np.exp(-x)) + 0.01"
 RIGHT = "return 1.0 / (1.0 + np.exp(-x))"

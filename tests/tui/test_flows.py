@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from tests.tui.conftest import BROKEN, async_test, make_app, screen_text, settle, until
+from .conftest import BROKEN, async_test, make_app, screen_text, settle, until
 
 
 @async_test

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Input
 
-from tests.tui.conftest import BROKEN, NOW, make_app, settle, until
+from .conftest import BROKEN, NOW, make_app, settle, until
 
 SIZES = [(80, 24), (120, 40)]
 LANGS = ["en", "zh"]
