@@ -302,3 +302,18 @@ async def test_a_path_shows_its_steps_and_can_be_followed():
         assert "步骤" in text and "○ 1. 神经网络" in text and "按 f" in text
         await pilot.press("f")
         await until(pilot, lambda: app.services.store.get_setting("current_path") == "first-steps")
+
+
+@async_test
+async def test_a_failure_to_load_is_shown_with_a_way_forward(monkeypatch):
+    import kb.tui.services
+
+    def broken(*args, **kwargs):
+        raise PermissionError("cannot read /somewhere/content")
+
+    monkeypatch.setattr(kb.tui.services, "open_services", broken)
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.load_error is not None)
+        text = screen_text(app)
+        assert "Could not load the content" in text and "cannot read /somewhere/content" in text
