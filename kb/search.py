@@ -1,8 +1,13 @@
 """The one search function the CLI and the TUI share.
 
-Terms of 3+ characters go to the FTS5 trigram index, ranked by bm25 with title > summary
-> body. Shorter terms (two-character Chinese words such as 激活 or 微调) are matched with
-LIKE on the entries table, because SQLite 3.40's trigram LIKE is wrong for them. Every
+Search goes in tiers and stops as soon as it has enough hits: titles that start with
+the query; entries whose title has every term; whose title or summary has them; whose
+text has them. So a title match always ranks above a summary match, and a summary match
+above one in the body, whatever bm25's length normalisation would say. Terms of 3+
+characters go to FTS5 trigram tables (one per tier, ranked by bm25, at most CAP
+candidates each, so a term found in half the knowledge base costs what a rare one
+does); shorter terms (two-character Chinese words such as 激活 or 微调) are matched with
+LIKE on the content tables, because SQLite 3.40's trigram LIKE is wrong for them. Every
 term is passed as a bound, quoted phrase, so no user text can raise.
 """
 
@@ -11,13 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, case, column, literal, literal_column, or_, select, table, text
+from sqlalchemy import Select, and_, column, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
-from kb.index.models import EntryRow
+from kb.index.models import EntryRow, HeadRow
 
 BM25_WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
-_FTS = table("entry_fts", column("rowid"))
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPLIT = re.compile(rf"[{_CJK}]+|[^\s{_CJK}]+")
 _EDGE_PUNCT = "\"'“”‘’「」『』《》（）()[]{}<>,.;:!?，。；：！？、*^~+-"
@@ -68,69 +72,129 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _short_filter(term: str):
-    pattern = _like(term)
-    return or_(EntryRow.title_all.like(pattern, escape="\\"),
-               EntryRow.summary_all.like(pattern, escape="\\"),
-               EntryRow.body_all.like(pattern, escape="\\"))
+CAP = 300  # candidates ranked per tier: a common term costs what a rarer one does
+
+# The FTS5 table of each tier and its bm25 weights: title, title + summary, everything.
+_TIERS = (("title_fts", (1.0,)), ("head_fts", BM25_WEIGHTS[:2]), ("entry_fts", BM25_WEIGHTS))
 
 
-def _short_rank(terms: list[str]):
-    """Rank for LIKE-only matches: a term in the title beats one in the summary."""
-    score = literal(0.0)
-    for term in terms:
-        pattern = _like(term)
-        score = score - case((EntryRow.title_all.like(pattern, escape="\\"), 10.0),
-                             (EntryRow.summary_all.like(pattern, escape="\\"), 4.0), else_=1.0)
-    return score
+def _is_cjk(term: str) -> bool:
+    return bool(re.match(rf"[{_CJK}]", term))
 
 
-def _base(kind: str | None) -> Select:
-    q = select(EntryRow.id, EntryRow.kind, EntryRow.title_en, EntryRow.title_zh,
+def _out(kind: str | None, *, kind_index: bool = True) -> Select:
+    """The columns a hit is made of, for active entries (of one kind)."""
+    q = select(EntryRow.rowid, EntryRow.id, EntryRow.kind, EntryRow.title_en, EntryRow.title_zh,
                EntryRow.summary_en, EntryRow.summary_zh, EntryRow.data, EntryRow.body_all)
-    q = q.where(EntryRow.active.is_(True))
+    # Wrapped so that no index serves the condition: the one on active (true nearly
+    # everywhere) would otherwise win over better ones and make SQLite read every row.
+    q = q.where(func.coalesce(EntryRow.active, False).is_(True))
     if kind:
-        q = q.where(EntryRow.kind == kind)
+        q = q.where((EntryRow.kind if kind_index else func.coalesce(EntryRow.kind, "")) == kind)
     return q
 
 
-def _run(session: Session, long: list[str], short: list[str], *, any_: bool, kind: str | None, limit: int):
-    q = _base(kind)
-    if long:
-        joiner = " OR " if any_ else " AND "
-        match = joiner.join(_phrase(t) for t in long)
-        rank = literal_column(f"bm25(entry_fts, {', '.join(map(str, BM25_WEIGHTS))})")
-        q = q.add_columns(rank.label("rank")).join(
-            _FTS, _FTS.c.rowid == EntryRow.rowid
-        ).where(text("entry_fts MATCH :match").bindparams(match=match))
-        if short and not any_:
-            q = q.where(and_(*[_short_filter(t) for t in short]))
-        q = q.order_by(text("rank"))
-    else:
-        filters = [_short_filter(t) for t in short]
-        q = q.add_columns(_short_rank(short).label("rank"))
-        q = q.where(or_(*filters) if any_ else and_(*filters)).order_by(text("rank"), EntryRow.id)
-    return session.execute(q.limit(limit)).all()
+def _contains(columns, terms: list[str], any_: bool):
+    """Every term (any term with ``any_``) in one of ``columns``, as LIKE with escapes."""
+    each = [or_(*[c.like(_like(t), escape="\\") for c in columns]) for t in terms]
+    return or_(*each) if any_ else and_(*each)
+
+
+def _by_rowids(session: Session, rowids: list[int], kind: str | None) -> list:
+    if not rowids:
+        return []
+    rows = {r.rowid: r for r in session.execute(_out(kind).where(EntryRow.rowid.in_(rowids)))}
+    return [rows[i] for i in rowids if i in rows]
+
+
+def _run(session: Session, long: list[str], short: list[str], *, any_: bool, kind: str | None, limit: int,
+         prefix: str | None = None) -> list[tuple]:
+    """Tier by tier until ``limit`` hits: titles that start with ``prefix``; then
+    entries whose title has the terms; whose title or summary has them; whose text has
+    them. Each FTS tier ranks by bm25 at most CAP candidates, so that a term found in
+    half the knowledge base costs no more than a rare one; LIKE tiers (terms shorter
+    than 3 characters only) scan the narrow heads table and stop at ``limit``."""
+    found: list[tuple] = []  # (row, score)
+    seen: list[int] = []
+
+    def take(rows, tier: int, ranks=None) -> None:
+        for i, row in enumerate(rows):
+            x = -float(ranks[i]) if ranks is not None else 0.0
+            within = x / (1.0 + x) if ranks is not None else 1.0 / (2 + i)
+            found.append((row, (4 - tier) + within))
+            seen.append(row.rowid)
+
+    if prefix:
+        key = prefix.lower()
+        col = EntryRow.title_zh if _is_cjk(key) else func.lower(EntryRow.title_en)
+        q = _out(kind, kind_index=False).where(col >= key, col < key + "\U0010ffff").order_by(col).limit(limit)
+        take(session.execute(q).all(), 0)
+
+    joiner = " OR " if any_ else " AND "
+    for tier, (fts, weights) in enumerate(_TIERS, 1):
+        need = limit - len(found)
+        if need <= 0:
+            break
+        if long:
+            weight_args = ", ".join(map(str, weights))
+            inner = (f"SELECT f.rowid AS rowid, bm25({fts}, {weight_args}) AS rank FROM {fts} AS f"
+                     + (" JOIN heads AS h ON h.rowid = f.rowid" if kind else "")
+                     + f" WHERE {fts} MATCH :match" + (" AND h.kind = :kind" if kind else "")
+                     + (f" AND f.rowid NOT IN ({', '.join(map(str, seen))})" if seen else "")
+                     + " LIMIT :cap")
+            cand = text(inner).bindparams(match=joiner.join(_phrase(t) for t in long), cap=CAP, **(
+                {"kind": kind} if kind else {})).columns(column("rowid"), column("rank")).subquery("cand")
+            q = _out(kind).add_columns(cand.c.rank).join(cand, cand.c.rowid == EntryRow.rowid)
+            if short and not any_:
+                cols = ([EntryRow.title_all], [EntryRow.title_all, EntryRow.summary_all],
+                        [EntryRow.title_all, EntryRow.summary_all, EntryRow.body_all])[tier - 1]
+                q = q.where(_contains(cols, short, False))
+            rows = session.execute(q.order_by(cand.c.rank, EntryRow.id).limit(need)).all()
+            take(rows, tier, [r.rank for r in rows])
+        elif tier < 3:
+            cols = [HeadRow.title_all] if tier == 1 else [HeadRow.title_all, HeadRow.summary_all]
+            q = select(HeadRow.rowid).where(_contains(cols, short, any_))
+            if kind:
+                q = q.where(HeadRow.kind == kind)
+            if seen:
+                q = q.where(HeadRow.rowid.not_in(seen))
+            if any_ and len(short) > 1:  # the entries with more of the terms first
+                q = q.order_by(sum((_contains(cols, [t], True) for t in short), literal(0)).desc(), HeadRow.rowid)
+            rowids = list(session.scalars(q.limit(need + 8)))
+            take(_by_rowids(session, rowids, kind)[:need], tier)
+        else:
+            cols = [EntryRow.title_all, EntryRow.summary_all, EntryRow.body_all]
+            q = _out(kind).where(_contains(cols, short, any_))
+            if seen:
+                q = q.where(EntryRow.rowid.not_in(seen))
+            take(session.execute(q.limit(need)).all(), tier)
+    return found
 
 
 def search(session: Session, query: str, *, kind: str | None = None, limit: int = 20,
            lang: str = "en", mode: str = "all") -> list[Hit]:
     """Entries matching every term (``mode="all"``), falling back to any term when
-    none match all; ``mode="any"`` ranks by how well each entry matches any term."""
+    none match all; ``mode="any"`` ranks by how well each entry matches any term.
+    A title match ranks above a summary match, which ranks above one in the text."""
     terms = terms_of(query)
     if not terms or limit <= 0:
         return []
     long = [t for t in terms if len(t) >= 3]
     short = [t for t in terms if len(t) < 3]
-    rows = []
+    found: list[tuple] = []
     if mode == "all":
-        rows = _run(session, long, short, any_=False, kind=kind, limit=limit)
-    if not rows and (mode == "any" or len(terms) > 1):
+        found = _run(session, long, short, any_=False, kind=kind, limit=limit,
+                     prefix=terms[0] if len(terms) == 1 else None)
+    if not found and (mode == "any" or len(terms) > 1):
         long_any, short_any = _loose_terms(terms)
-        if long_any or short_any:
-            rows = _run(session, long_any, short_any if not long_any else [], any_=True, kind=kind, limit=limit)
-            terms = long_any or short_any
-    return [_hit(r, terms, lang) for r in rows]
+        # Trigrams first; Chinese bigrams when no trigram matches (损失爆炸 → 损失, 爆炸).
+        for loose in ([long_any] if long_any else []) + ([short_any] if short_any else []):
+            long_, short_ = (loose, []) if loose is long_any else ([], loose)
+            found = _run(session, long_, short_, any_=True, kind=kind, limit=limit)
+            if found:
+                terms = loose
+                break
+    return [_hit(row, score, terms, lang) for row, score in found]
 
 
 def _loose_terms(terms: list[str]) -> tuple[list[str], list[str]]:
@@ -148,8 +212,8 @@ def _loose_terms(terms: list[str]) -> tuple[list[str], list[str]]:
             for run in term.split():
                 if len(run) >= 3:
                     long += [run[i:i + 3] for i in range(len(run) - 2)]
-                elif len(run) == 2:
-                    short.append(run)
+                if len(run) >= 2:
+                    short += [run[i:i + 2] for i in range(len(run) - 1)]
         elif len(term) >= 3:
             long.append(term[:-1] if term.lower().endswith("s") and len(term) > 4 else term)
         else:
@@ -157,10 +221,10 @@ def _loose_terms(terms: list[str]) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(long)), list(dict.fromkeys(short))
 
 
-def _hit(row, terms: list[str], lang: str) -> Hit:
-    ident, kind, t_en, t_zh, s_en, s_zh, data, body_all, rank = row
+def _hit(row, score: float, terms: list[str], lang: str) -> Hit:
+    _, ident, kind, t_en, t_zh, s_en, s_zh, data, body_all = row[:9]
     snippet, spans = make_snippet(row_texts(data, lang, s_en, s_zh) + [body_all], terms)
-    return Hit(ident, kind, {"en": t_en, "zh": t_zh}, {"en": s_en, "zh": s_zh}, snippet, spans, -float(rank or 0))
+    return Hit(ident, kind, {"en": t_en, "zh": t_zh}, {"en": s_en, "zh": s_zh}, snippet, spans, score)
 
 
 def row_texts(data: str, lang: str, s_en: str, s_zh: str) -> list[str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Bump when these models, the searchable text or the content schema change in a way
 # that old rows would not match: the index is then rebuilt from the files.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 
 
 class Base(DeclarativeBase):
@@ -57,6 +57,21 @@ class EntryRow(Base):
 
 
 Index("ix_entries_active_kind", EntryRow.active, EntryRow.kind)
+# Titles by their start, for the first search tier ("gradient" → "Gradient descent").
+Index("ix_entries_title_en_lower", func.lower(EntryRow.title_en))
+Index("ix_entries_title_zh", EntryRow.title_zh)
+
+
+class HeadRow(Base):
+    """The short searchable text of an entry (title and summary, both languages) in a
+    narrow table: what the title and summary FTS tables index, and what a LIKE scan for
+    a short term reads instead of the wide entries rows. Kept in sync by triggers."""
+
+    __tablename__ = "heads"
+    rowid: Mapped[int] = mapped_column(Integer, primary_key=True)  # = entries.rowid
+    kind: Mapped[str] = mapped_column(String)
+    title_all: Mapped[str] = mapped_column(Text)
+    summary_all: Mapped[str] = mapped_column(Text)
 
 
 class TagRow(Base):
@@ -111,16 +126,30 @@ class ProblemRow(Base):
     severity: Mapped[str] = mapped_column(String)
 
 
-# External-content FTS5 over the entries' searchable columns, kept in sync by triggers.
-# Trigram tokens make any substring of 3+ characters searchable in both languages.
+# External-content FTS5 tables kept in sync by triggers. Trigram tokens make any
+# substring of 3+ characters searchable in both languages. Search goes tier by tier,
+# title, then title + summary, then everything, so a common term is answered from the
+# small title index and only a rare one reaches the big one.
 FTS_DDL = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS entry_fts USING fts5(
         title_all, summary_all, body_all,
         content='entries', content_rowid='rowid', tokenize='trigram')""",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS title_fts USING fts5(
+        title_all, content='heads', content_rowid='rowid', tokenize='trigram')""",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS head_fts USING fts5(
+        title_all, summary_all, content='heads', content_rowid='rowid', tokenize='trigram')""",
     """CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
         INSERT INTO entry_fts(rowid, title_all, summary_all, body_all)
-        VALUES (new.rowid, new.title_all, new.summary_all, new.body_all); END""",
+        VALUES (new.rowid, new.title_all, new.summary_all, new.body_all);
+        INSERT INTO heads(rowid, kind, title_all, summary_all)
+        VALUES (new.rowid, new.kind, new.title_all, new.summary_all);
+        INSERT INTO title_fts(rowid, title_all) VALUES (new.rowid, new.title_all);
+        INSERT INTO head_fts(rowid, title_all, summary_all) VALUES (new.rowid, new.title_all, new.summary_all); END""",
     """CREATE TRIGGER IF NOT EXISTS entries_ad AFTER DELETE ON entries BEGIN
         INSERT INTO entry_fts(entry_fts, rowid, title_all, summary_all, body_all)
-        VALUES ('delete', old.rowid, old.title_all, old.summary_all, old.body_all); END""",
+        VALUES ('delete', old.rowid, old.title_all, old.summary_all, old.body_all);
+        INSERT INTO title_fts(title_fts, rowid, title_all) VALUES ('delete', old.rowid, old.title_all);
+        INSERT INTO head_fts(head_fts, rowid, title_all, summary_all)
+        VALUES ('delete', old.rowid, old.title_all, old.summary_all);
+        DELETE FROM heads WHERE rowid = old.rowid; END""",
 ]
