@@ -365,6 +365,68 @@ def _set_limits(limits):
             pass
 
 
+def _test_functions(np):
+    """The engine's test functions, by name (``engine.spec.TEST_FUNCTIONS``): scalar
+    functions of an array, their correct gradients and gradients with planted bugs, for
+    exercises whose learner function takes a function (a gradient checker). Fixed and
+    deterministic; every call returns a new value."""
+    A = np.array([[0.5, -1.2, 0.3], [1.1, 0.4, -0.7], [-0.6, 0.9, 1.3], [0.2, -0.3, -1.0], [1.4, 0.8, 0.1]])
+    C = np.array([[1.0, -0.5], [0.3, 0.8], [-1.2, 0.4], [0.6, 1.1], [-0.2, -0.9]])
+
+    def cubic(x):
+        return float(np.sum(x ** 3 + 0.5 * x ** 2))
+
+    def cubic_grad(x):
+        return 3.0 * x ** 2 + x
+
+    def cubic_grad_missing_3(x):
+        return x ** 2 + x
+
+    def logsumexp(x):
+        m = np.max(x)
+        return float(m + np.log(np.sum(np.exp(x - m))))
+
+    def logsumexp_grad(x):
+        e = np.exp(x - np.max(x))
+        return e / np.sum(e)
+
+    def logsumexp_grad_sign(x):
+        return -logsumexp_grad(x)
+
+    def logsumexp_grad_unnormalised(x):
+        return np.exp(x)
+
+    def tanh_layer(W):
+        return float(np.sum(C * np.tanh(A @ W)))
+
+    def tanh_layer_grad(W):
+        t = np.tanh(A @ W)
+        return A.T @ (C * (1.0 - t * t))
+
+    def tanh_layer_grad_no_tanh_derivative(W):
+        return A.T @ C + 0.0 * W
+
+    def tanh_layer_grad_one_entry_off(W):
+        g = tanh_layer_grad(W)
+        idx = np.unravel_index(np.argmax(np.abs(g)), g.shape)
+        g[idx] *= 1.001
+        return g
+
+    return {
+        "cubic": cubic,
+        "cubic-grad": cubic_grad,
+        "cubic-grad-missing-3": cubic_grad_missing_3,
+        "logsumexp": logsumexp,
+        "logsumexp-grad": logsumexp_grad,
+        "logsumexp-grad-sign": logsumexp_grad_sign,
+        "logsumexp-grad-unnormalised": logsumexp_grad_unnormalised,
+        "tanh-layer": tanh_layer,
+        "tanh-layer-grad": tanh_layer_grad,
+        "tanh-layer-grad-no-tanh-derivative": tanh_layer_grad_no_tanh_derivative,
+        "tanh-layer-grad-one-entry-off": tanh_layer_grad_one_entry_off,
+    }
+
+
 def job_main(job):
     """Runs in the forked job process; ends with os._exit, never returns.
 
@@ -471,11 +533,17 @@ def _job_body(job):
     for name in job.get("arrays", []):
         arrays[name] = np.load(os.path.join(in_dir, name), allow_pickle=False)
 
+    test_fns = []
+
     def materialize(ref):
         if "npy" in ref:
             return arrays[ref["npy"]].copy()
         if "json" in ref:
             return ref["json"]
+        if "fn" in ref:
+            if not test_fns:
+                test_fns.append(_test_functions(np))
+            return test_fns[0][ref["fn"]]
         if "dict" in ref:
             return {k: materialize(v) for k, v in ref["dict"].items()}
         if "list" in ref:

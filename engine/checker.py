@@ -35,7 +35,7 @@ from engine.compare import (
     Context, Failure, Opaque, band, compare, fmt_array, fmt_index, fmt_num, fmt_shape,
     relative_error, shape_message, show_inputs, _symptom, type_name,
 )
-from engine.inputs import dataset, materialize
+from engine.inputs import TestFunction, dataset, materialize
 from engine.report import CheckResult, Message, Report, overall_status
 from engine.spec import (
     ExerciseSpec, GradientCheck, ImmutabilityCheck, PropertyCheck, StabilityCheck,
@@ -92,6 +92,20 @@ class RunResult:
     summary: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class _FromReference:
+    """A learner call's argument that is the result of a reference call (filled in once
+    the reference job has run, before the learner's job is written)."""
+
+    cid: str
+
+
+def _resolve(calls: list[Call], reference: dict[str, Outcome]) -> None:
+    for call in calls:
+        if any(isinstance(a, _FromReference) for a in call.args):
+            call.args = [reference[a.cid].value if isinstance(a, _FromReference) else a for a in call.args]
+
+
 class Planner:
     def __init__(self, spec: ExerciseSpec):
         self.spec = spec
@@ -128,6 +142,8 @@ def _job(calls: list[Call], jd: JobDir, source: bytes, filename: str, limits: di
             return {"npy": names[key]}
         if isinstance(value, np.generic):
             return {"json": value.item()}
+        if isinstance(value, TestFunction):
+            return {"fn": value.name}
         if isinstance(value, dict):
             return {"dict": {str(k): ref(v) for k, v in value.items()}}
         if isinstance(value, tuple):
@@ -306,6 +322,7 @@ def run_check(worker: Worker, spec: ExerciseSpec, learner_file: str | os.PathLik
         results = [_result(c, "error", exc.message) for c in checks]
         return _report(results, t0, exercise, None, exc.message)
 
+    _resolve(planner.learner, reference)
     with JobDir() as jd:
         job = _job(planner.learner, jd, source, str(path), limits, list(spec.forbidden))
         summary = worker.run(job)
@@ -647,11 +664,22 @@ def _plan_value(planner: Planner, spec: ExerciseSpec, check: ValueCheck | Stabil
                 frames = info.get("frames") or []
                 line = f" at line {frames[-1][0]} ({frames[-1][2]})" if frames else ""
                 line_zh = f"（第 {frames[-1][0]} 行：{frames[-1][2]}）" if frames else ""
+                warning = str(info.get("message") or "")
+                if "divide by zero" in warning:
+                    fix = M(" Rewrite it so that nothing divides by 0 or takes log(0) (clip, add eps, or "
+                            "work in log space).",
+                            "请改写，使任何除法的分母和 log 的参数都不为 0（裁剪、加上 eps，或在对数空间中计算）。")
+                elif "invalid value" in warning:
+                    fix = M(" Rewrite it so that no invalid operation happens (0/0, inf − inf, 0·inf, "
+                            "sqrt or log of a negative number).",
+                            "请改写，避免出现无效运算（0/0、inf − inf、0·inf、对负数开方或取对数）。")
+                else:
+                    fix = M(" Rewrite it so that no intermediate overflows (e.g. never exp() of a large "
+                            "positive number).",
+                            "请改写，使中间结果不会上溢（例如不要对很大的正数取 exp()）。")
                 msg = M(f"{check.call}() raised a floating-point warning on extreme inputs: "
-                        f"{info.get('message')}{line}. Rewrite it so that no intermediate overflows "
-                        "(e.g. never exp() of a large positive number).",
-                        f"{check.call}() 在极端输入上产生浮点警告：{info.get('message')}{line_zh}。"
-                        "请改写，使中间结果不会上溢（例如不要对很大的正数取 exp()）。")
+                        f"{warning}{line}.",
+                        f"{check.call}() 在极端输入上产生浮点警告：{warning}{line_zh}。") + fix
                 shown = show_inputs(ctx)
                 if shown:
                     msg = msg + M(" ", "") + shown
@@ -705,6 +733,8 @@ def _plan_immutability(planner: Planner, spec: ExerciseSpec, check: Immutability
                         if len(diff):
                             idx = tuple(int(i) for i in diff[0])
                             b, a = fmt_num(before[idx]), fmt_num(after[idx])
+                            if b == a:  # a change in the last digits only (e.g. x + h - h)
+                                b, a = f"{float(before[idx]):.17g}", f"{float(after[idx]):.17g}"
                             where = f" ({name}{fmt_index(idx)} was {b}, now {a})"
                             where_zh = f"（{name}{fmt_index(idx)} 原为 {b}，现为 {a}）"
                             diag.update(index=list(idx), before=b, after=a)
@@ -750,8 +780,22 @@ def _plan_property(planner: Planner, spec: ExerciseSpec, check: PropertyCheck) -
             out = ev.outcome(lc).value  # type: ignore[union-attr]
             neg = ev.outcome(nc).value if nc is not None else None  # type: ignore[union-attr]
             ctx = _context(spec, check.call, lc.args, lc.kwargs, case.note)
+            label = f"{check.call}()"
+            if check.output is not None:
+                k = check.output
+                name = (ctx.output_names or [])[k] if k < len(ctx.output_names or []) else f"[{k}]"
+                for value in (out, neg):
+                    if value is not None and not (isinstance(value, (tuple, list)) and len(value) > k):
+                        return _result(check, "fail", M(
+                            f"{label} should return a tuple of at least {k + 1} values ({name} is element {k}); "
+                            f"got {type_name(value)}" + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else "") + ".",
+                            f"{label} 应返回至少含 {k + 1} 个值的元组（{name} 是第 {k} 个元素）；实际为 {type_name(value)}"
+                            + (f"，长度 {len(value)}" if isinstance(value, (tuple, list)) else "") + "。"))
+                out = out[k]
+                neg = neg[k] if neg is not None else None
+                label = f"{check.call}(): {name}"
             for prop in check.properties:
-                msg = _property_failure(check.call, prop, out, neg, lc.args, ctx)
+                msg = _property_failure(label, prop, out, neg, lc.args, ctx)
                 if msg is not None:
                     return _result(check, "fail", _described(check, msg), property=prop.type)
         return _result(check, "pass", M(
@@ -776,6 +820,15 @@ def _prop_name(p: Any) -> Message:
         return M(f"f(x) + f(-x) = {fmt_num(p.total)}", f"f(x) + f(-x) = {fmt_num(p.total)}")
     if p.type == "finite":
         return M("finite values", "数值有限")
+    if p.type == "fraction":
+        what = fmt_num(p.equal)
+        return M(f"between {p.min:.0%} and {p.max:.0%} of the values equal {what}",
+                 f"等于 {what} 的值占 {p.min:.0%} 到 {p.max:.0%}")
+    if p.type == "partition":
+        if p.size_arg is not None:
+            return M("every index exactly once, in full batches but the last",
+                     "每个下标恰好出现一次，除最后一批外每批都是满的")
+        return M("every index exactly once", "每个下标恰好出现一次")
     return M("same shape as the input", "与输入形状相同")
 
 
@@ -786,10 +839,14 @@ def _leaves(value: Any) -> list[Any]:
 
 
 def _property_failure(fn: str, prop: Any, out: Any, neg: Any, args: list[Any], ctx: Context) -> Message | None:
+    """What is wrong with ``out`` for ``prop`` (None: it holds). ``fn`` labels the result
+    in messages: "softmax()" or "attention(): weights"."""
+    if prop.type == "partition":
+        return _partition_failure(fn, prop, out, args)
     leaves = _leaves(out)
     for leaf in leaves:
         if isinstance(leaf, Opaque) or not (isinstance(leaf, np.ndarray) or np.isscalar(leaf)):
-            return M(f"{fn}() returned {type_name(leaf)}, not numbers.", f"{fn}() 返回了 {type_name(leaf)}，而不是数值。")
+            return M(f"{fn} returned {type_name(leaf)}, not numbers.", f"{fn} 返回了 {type_name(leaf)}，而不是数值。")
     arrays = [np.asarray(x, dtype=np.float64) if not isinstance(x, np.ndarray) else x for x in leaves]
     shown = show_inputs(ctx)
     tail = (M(" ", "") + shown) if shown else M("", "")
@@ -803,8 +860,8 @@ def _property_failure(fn: str, prop: Any, out: Any, neg: Any, args: list[Any], c
         for a in arrays:
             if not np.all(np.isfinite(a)):
                 idx = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0]) if a.ndim else ()
-                return M(f"{fn}() returned a non-finite value ({fmt_num(a[idx])}) at {fmt_index(idx)}.",
-                         f"{fn}() 在 {fmt_index(idx)} 处返回了非有限值（{fmt_num(a[idx])}）。") + tail
+                return M(f"{fn} returned a non-finite value ({fmt_num(a[idx])}) at {fmt_index(idx)}.",
+                         f"{fn} 在 {fmt_index(idx)} 处返回了非有限值（{fmt_num(a[idx])}）。") + tail
         return None
     if prop.type == "range":
         for a in arrays:
@@ -817,13 +874,22 @@ def _property_failure(fn: str, prop: Any, out: Any, neg: Any, args: list[Any], c
             if bad.any():
                 idx = tuple(int(i) for i in np.argwhere(bad)[0]) if a.ndim else ()
                 name = _prop_name(prop)
-                return M(f"{fn}() should return {name.en}; got {fmt_num(af[idx])} at {fmt_index(idx)}.",
-                         f"{fn}() 的结果应当{name.zh}；在 {fmt_index(idx)} 处得到 {fmt_num(af[idx])}。") + tail
+                return M(f"{fn} should return {name.en}; got {fmt_num(af[idx])} at {fmt_index(idx)}.",
+                         f"{fn} 的结果应当{name.zh}；在 {fmt_index(idx)} 处得到 {fmt_num(af[idx])}。") + tail
+        return None
+    if prop.type == "fraction":
+        for a in arrays:
+            share = float(np.mean(a == prop.equal)) if a.size else 0.0
+            if not prop.min <= share <= prop.max:
+                what = fmt_num(prop.equal)
+                return M(f"{fn}: {share:.1%} of the values equal {what}; expected between {prop.min:.0%} and "
+                         f"{prop.max:.0%}.",
+                         f"{fn}：有 {share:.1%} 的值等于 {what}；应在 {prop.min:.0%} 到 {prop.max:.0%} 之间。")
         return None
     if prop.type == "sums-to":
         a = arrays[0]
         if a.ndim == 0:
-            return M(f"{fn}() returned a single number; expected an array.", f"{fn}() 只返回了一个数，应返回数组。")
+            return M(f"{fn} returned a single number; expected an array.", f"{fn} 只返回了一个数，应返回数组。")
         axis = prop.axis
         if not -a.ndim <= axis < a.ndim:
             return shape_message(fn, a.shape, np.shape(args[0]))
@@ -832,9 +898,9 @@ def _property_failure(fn: str, prop: Any, out: Any, neg: Any, args: list[Any], c
         if bad.any():
             idx = tuple(int(i) for i in np.argwhere(np.atleast_1d(bad))[0])
             got = np.atleast_1d(s)[idx]
-            en = (f"{fn}(): values along axis {axis} should sum to {fmt_num(prop.value)}; "
+            en = (f"{fn}: values along axis {axis} should sum to {fmt_num(prop.value)}; "
                   f"at {fmt_index(idx)} they sum to {fmt_num(got)}.")
-            zh = f"{fn}()：沿轴 {axis} 的和应为 {fmt_num(prop.value)}；在 {fmt_index(idx)} 处的和为 {fmt_num(got)}。"
+            zh = f"{fn}：沿轴 {axis} 的和应为 {fmt_num(prop.value)}；在 {fmt_index(idx)} 处的和为 {fmt_num(got)}。"
             for other in range(a.ndim):
                 if other % a.ndim == axis % a.ndim:
                     continue
@@ -862,10 +928,57 @@ def _property_failure(fn: str, prop: Any, out: Any, neg: Any, args: list[Any], c
         if bad.any():
             idx = tuple(int(i) for i in np.argwhere(np.atleast_1d(bad))[0]) if af.ndim else ()
             xv = np.asarray(args[0])[idx] if np.ndim(args[0]) else args[0]
-            return M(f"{fn}() should satisfy {want_en}; at x = {fmt_num(xv)}: f(x) = {fmt_num(af[idx])}, "
+            return M(f"{fn} should satisfy {want_en}; at x = {fmt_num(xv)}: f(x) = {fmt_num(af[idx])}, "
                      f"f(-x) = {fmt_num(bf[idx])}.",
-                     f"{fn}() 应满足 {want_zh}；在 x = {fmt_num(xv)} 处：f(x) = {fmt_num(af[idx])}，"
+                     f"{fn} 应满足 {want_zh}；在 x = {fmt_num(xv)} 处：f(x) = {fmt_num(af[idx])}，"
                      f"f(-x) = {fmt_num(bf[idx])}。")
+    return None
+
+
+def _partition_failure(fn: str, prop: Any, out: Any, args: list[Any]) -> Message | None:
+    n = int(args[prop.n_arg])
+    size = int(args[prop.size_arg]) if prop.size_arg is not None else None
+    if not isinstance(out, (list, tuple)):
+        return M(f"{fn} should return a list of index arrays; got {type_name(out)}.",
+                 f"{fn} 应返回由下标数组组成的列表；实际为 {type_name(out)}。")
+    for i, b in enumerate(out):
+        if not isinstance(b, np.ndarray) or b.ndim != 1 or b.dtype.kind not in "iu":
+            return M(f"{fn}: batch {i} should be a 1-D integer array; got {type_name(b)}.",
+                     f"{fn}：第 {i} 批应为一维整数数组；实际为 {type_name(b)}。")
+    where = np.concatenate([np.full(len(b), i) for i, b in enumerate(out)]) if out else np.zeros(0, int)
+    flat = np.concatenate(list(out)).astype(np.int64) if out else np.zeros(0, np.int64)
+    outside = (flat < 0) | (flat >= n)
+    if outside.any():
+        j = int(np.argmax(outside))
+        return M(f"{fn}: index {int(flat[j])} (batch {int(where[j])}) is outside 0 … {n - 1}.",
+                 f"{fn}：下标 {int(flat[j])}（第 {int(where[j])} 批）超出了 0 … {n - 1} 的范围。")
+    counts = np.bincount(flat, minlength=n)
+    if (counts > 1).any():
+        k = int(np.argmax(counts > 1))
+        batches = sorted({int(w) for w in where[flat == k]})
+        en_b = ", ".join(str(b) for b in batches)
+        zh_b = "、".join(str(b) for b in batches)
+        return M(f"{fn}: index {k} appears {int(counts[k])} times (in batch{'es' if len(batches) > 1 else ''} "
+                 f"{en_b}); each index belongs to exactly one batch per epoch.",
+                 f"{fn}：下标 {k} 出现了 {int(counts[k])} 次（在第 {zh_b} 批中）；每个迭代周期中每个下标只属于一个批次。")
+    if (counts == 0).any():
+        missing = int((counts == 0).sum())
+        k = int(np.argmax(counts == 0))
+        return M(f"{fn}: {missing} of the {n} indices never appear (index {k}, for one): every example must be "
+                 "used once per epoch. Was the last, shorter batch dropped?",
+                 f"{fn}：{n} 个下标中有 {missing} 个从未出现（例如下标 {k}）：每个迭代周期中每个样本都必须用到一次。"
+                 "是不是把最后那个较短的批次丢掉了？")
+    if size is not None and out:
+        for i, b in enumerate(out[:-1]):
+            if len(b) != size:
+                return M(f"{fn}: batch {i} has {len(b)} indices; every batch but the last must have batch_size = "
+                         f"{size}.",
+                         f"{fn}：第 {i} 批有 {len(b)} 个下标；除最后一批外，每批都必须正好有 batch_size = {size} 个。")
+        if not 1 <= len(out[-1]) <= size:
+            return M(f"{fn}: the last batch has {len(out[-1])} indices; it must have between 1 and {size}"
+                     + (" (an empty batch at the end?)." if len(out[-1]) == 0 else "."),
+                     f"{fn}：最后一批有 {len(out[-1])} 个下标；应在 1 到 {size} 之间"
+                     + ("（末尾多了一个空批次？）。" if len(out[-1]) == 0 else "。"))
     return None
 
 
@@ -875,7 +988,10 @@ def _plan_gradient(planner: Planner, spec: ExerciseSpec, check: GradientCheck) -
         values[name] = np.asarray(values[name], dtype=np.float64)
     dout = materialize(check.dout) if check.dout is not None else None
     order = list(check.inputs)
-    bargs = [dout if n == "dout" else values[n] for n in check.backward_args]
+    out_ref = None
+    if "out" in check.backward_args:  # the reference forward's output, e.g. sigmoid_backward(dout, out)
+        out_ref = _FromReference(planner.add("reference", check.forward, [values[n] for n in order], {}).cid)
+    bargs = [dout if n == "dout" else out_ref if n == "out" else values[n] for n in check.backward_args]
     lc = planner.add("learner", check.backward, bargs, {})
     rc = planner.add("reference", check.forward, [values[n] for n in order], {},
                      numgrad={"wrt": [order.index(n) for n in check.wrt], "dout": dout, "h": check.h})
@@ -887,7 +1003,7 @@ def _plan_gradient(planner: Planner, spec: ExerciseSpec, check: GradientCheck) -
         numeric = ev.ref(rc)
         got = ev.outcome(lc).value  # type: ignore[union-attr]
         n = len(check.wrt)
-        ctx = _context(spec, check.backward, bargs, {})
+        ctx = _context(spec, check.backward, lc.args, {})
         if n == 1 and not isinstance(got, (tuple, list)):
             got = (got,)
         if not isinstance(got, (tuple, list)) or len(got) != n:

@@ -120,6 +120,8 @@ def show_inputs(ctx: Context, index: tuple[int, ...] | None = None, out_shape: t
                     text += f", {name}{fmt_index(index)} = {fmt_num(value[index])}"
         elif value is None or isinstance(value, (bool, int, float)):
             text = f"{name} = {fmt_num(value) if value is not None else 'None'}"
+        elif type(value).__name__ == "TestFunction":  # engine.inputs.TestFunction
+            text = f"{name} = <test function '{value.name}'>"
         else:
             continue
         parts_en.append(text)

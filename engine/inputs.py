@@ -3,15 +3,28 @@ training checks. Everything here is generated from a seed in the parent process.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from engine.spec import Dataset, FixedArray, Linspace, RandomArray
+from engine.spec import Dataset, FixedArray, FunctionRef, Linspace, RandomArray
+
+
+@dataclass(frozen=True)
+class TestFunction:
+    """A reference to one of the engine's test functions. The parent only carries the
+    name; the job process resolves it to a callable from its fixed registry."""
+
+    __test__ = False  # not a pytest test class
+    name: str
 
 
 def materialize(arg: Any) -> Any:
-    """An input spec as a value: NumPy arrays for array specs, scalars as they are."""
+    """An input spec as a value: NumPy arrays for array specs, scalars as they are,
+    a ``TestFunction`` for ``{function: NAME}``."""
+    if isinstance(arg, FunctionRef):
+        return TestFunction(arg.function)
     if isinstance(arg, FixedArray):
         return np.array(arg.value, dtype=arg.dtype)
     if isinstance(arg, RandomArray):

@@ -13,16 +13,21 @@ Checks are a discriminated union on ``kind``:
 ``immutability``  the inputs must be unchanged after the call, and a returned array
                   must not be a view of an input;
 ``property``      properties of the result (sums to a value along an axis, range,
-                  symmetry, finiteness) where a reference value is not the point;
+                  symmetry, finiteness, the share of elements equal to a value, a
+                  partition of 0..n-1 into batches), of the whole result or of one
+                  element of a returned tuple, where a reference value is not the point;
 ``gradient``      the learner's backward function against centred finite differences
                   of the *reference* forward function (CS231n relative error);
 ``training``      the learner's training function runs on a seeded synthetic dataset;
                   the reference forward evaluates the returned parameters on held-out
                   data against a threshold; the loss history must fall.
 
-Inputs (``args``/``kwargs``) are either plain JSON scalars (passed as Python values) or
+Inputs (``args``/``kwargs``) are either plain JSON scalars (passed as Python values),
 array specs: ``{value: [...], dtype}`` (explicit), ``{random: normal|uniform|integers|
-binary, shape, seed, ...}`` (seeded generator) or ``{linspace: [start, stop, num]}``.
+binary, shape, seed, ...}`` (seeded generator) or ``{linspace: [start, stop, num]}``, or
+``{function: NAME}``: a callable from the engine's fixed registry of test functions
+(``TEST_FUNCTIONS``, defined in ``_child.py``; never code from the content), for
+exercises whose learner function takes a function, such as a gradient checker.
 
 This module imports pydantic only (never NumPy), so that importing ``engine`` is cheap.
 """
@@ -112,8 +117,33 @@ class Linspace(_Strict):
     dtype: DType = "float64"
 
 
+# The engine's test functions, by name. Each is defined in ``_child.py`` (``_test_functions``)
+# and resolved there, in the job process; a unit test keeps the two lists equal.
+# ``<f>`` is a scalar function of an array; ``<f>-grad`` is its correct gradient and
+# ``<f>-grad-<bug>`` a gradient with a planted bug.
+TEST_FUNCTIONS: tuple[str, ...] = (
+    "cubic",                          # Σ (x³ + x²/2), any shape
+    "cubic-grad",                     # 3x² + x
+    "cubic-grad-missing-3",           # x² + x: the power rule's factor 3 forgotten
+    "logsumexp",                      # log Σ exp(x), any shape
+    "logsumexp-grad",                 # softmax(x)
+    "logsumexp-grad-sign",            # −softmax(x): sign flipped
+    "logsumexp-grad-unnormalised",    # exp(x): the division by Σ exp(x) forgotten
+    "tanh-layer",                     # Σ C ⊙ tanh(A W), W of shape (3, 2), A and C fixed
+    "tanh-layer-grad",                # Aᵀ (C ⊙ (1 − tanh²(A W)))
+    "tanh-layer-grad-no-tanh-derivative",  # Aᵀ C: the factor 1 − tanh² forgotten
+    "tanh-layer-grad-one-entry-off",  # correct except one entry, 0.1 % too large
+)
+
+
+class FunctionRef(_Strict):
+    """``{function: NAME}``: one of the engine's test functions, passed as a callable."""
+
+    function: Literal[TEST_FUNCTIONS]  # type: ignore[valid-type]
+
+
 ArraySpec = Union[FixedArray, RandomArray, Linspace]
-Arg = Union[ArraySpec, bool, int, float, None]
+Arg = Union[ArraySpec, FunctionRef, bool, int, float, None]
 
 
 class Case(_Strict):
@@ -191,19 +221,55 @@ class SameShape(_Strict):
     arg: int = Field(default=0, ge=0)
 
 
-Property = Annotated[Union[SumsTo, InRange, Symmetry, Finite, SameShape], Field(discriminator="type")]
+class Fraction(_Strict):
+    """The share of elements equal to ``equal`` lies in [``min``, ``max``] (e.g. the
+    share of units dropout set to 0, which must be about p)."""
+
+    type: Literal["fraction"]
+    equal: float = 0.0
+    min: float = Field(ge=0, le=1)
+    max: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> "Fraction":
+        if self.min > self.max:
+            raise ValueError("min must not exceed max")
+        return self
+
+
+class Partition(_Strict):
+    """The result is a sequence of 1-D integer arrays that together hold each of
+    0, 1, ..., n - 1 exactly once, n being positional argument ``n_arg``; with
+    ``size_arg``, every array but the last has exactly that many elements (argument
+    ``size_arg``) and the last one between 1 and that many."""
+
+    type: Literal["partition"]
+    n_arg: int = Field(default=0, ge=0)
+    size_arg: int | None = Field(default=None, ge=0)
+
+
+Property = Annotated[Union[SumsTo, InRange, Symmetry, Finite, SameShape, Fraction, Partition],
+                     Field(discriminator="type")]
 
 
 class PropertyCheck(_CallCheck):
     kind: Literal["property"]
     properties: list[Property] = Field(min_length=1)
+    # When the function returns a tuple, the properties apply to this element of it
+    # (0-based); None: to the whole result. The negated call of a symmetry property
+    # is read the same way.
+    output: int | None = Field(default=None, ge=0)
 
 
 class GradientCheck(_CheckBase):
     """``backward(*backward_args)`` must return the gradients of
     L = sum(forward(*inputs) * dout) (or of the scalar ``forward`` when there is no
     ``dout``) with respect to each name in ``wrt``, in that order (a tuple when more
-    than one). Numerical gradients come from the reference ``forward``."""
+    than one). Numerical gradients come from the reference ``forward``.
+
+    ``backward_args`` name inputs, ``dout``, or ``out``: the reference ``forward``'s
+    output on the inputs, for a backward pass that works from the cached forward output
+    (``sigmoid_backward(dout, out)``)."""
 
     kind: Literal["gradient"]
     forward: str = Field(pattern=IDENT)
@@ -217,10 +283,13 @@ class GradientCheck(_CheckBase):
 
     @model_validator(mode="after")
     def _names(self) -> "GradientCheck":
-        known = set(self.inputs) | ({"dout"} if self.dout is not None else set())
+        for reserved in ("dout", "out"):
+            if reserved in self.inputs:
+                raise ValueError(f"inputs: {reserved!r} is a reserved name")
+        known = set(self.inputs) | ({"dout"} if self.dout is not None else set()) | {"out"}
         for name in self.backward_args:
             if name not in known:
-                raise ValueError(f"backward_args: {name!r} is not an input name (or 'dout')")
+                raise ValueError(f"backward_args: {name!r} is not an input name (or 'dout', 'out')")
         for name in self.wrt:
             if name not in self.inputs:
                 raise ValueError(f"wrt: {name!r} is not an input name")
