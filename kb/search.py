@@ -3,12 +3,18 @@
 Search goes in tiers and stops as soon as it has enough hits: titles that start with
 the query; entries whose title has every term; whose title or summary has them; whose
 text has them. So a title match always ranks above a summary match, and a summary match
-above one in the body, whatever bm25's length normalisation would say. Terms of 3+
-characters go to FTS5 trigram tables (one per tier, ranked by bm25, at most CAP
-candidates each, so a term found in half the knowledge base costs what a rare one
-does); shorter terms (two-character Chinese words such as 激活 or 微调) are matched with
-LIKE on the content tables, because SQLite 3.40's trigram LIKE is wrong for them. Every
-term is passed as a bound, quoted phrase, so no user text can raise.
+above one in the body (FTS5's bm25 sums the column weights before saturating, so a
+short summary could outrank a title). Within a tier, entries with more occurrences of
+the terms come first, then shorter ones: bm25's term frequency and length
+normalisation without its idf, which FTS5 computes by counting every match (5-50 ms
+for a common term in 100,000 entries) and which is the same for every candidate of a
+one-term query.
+
+Terms of 3+ characters go to FTS5 trigram tables, one per tier, of which at most CAP
+candidates are ranked, so a term found in half the knowledge base costs what a rare
+one does. Shorter terms (two-character Chinese words such as 激活 or 微调) are matched
+with LIKE on the content tables, because SQLite 3.40's trigram LIKE is wrong for them.
+Every term is passed as a bound, quoted phrase, so no user text can raise.
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ from sqlalchemy.orm import Session
 
 from kb.index.models import EntryRow, HeadRow
 
-BM25_WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPLIT = re.compile(rf"[{_CJK}]+|[^\s{_CJK}]+")
 _EDGE_PUNCT = "\"'“”‘’「」『』《》（）()[]{}<>,.;:!?，。；：！？、*^~+-"
@@ -74,8 +79,8 @@ def _like(term: str) -> str:
 
 CAP = 300  # candidates ranked per tier: a common term costs what a rarer one does
 
-# The FTS5 table of each tier and its bm25 weights: title, title + summary, everything.
-_TIERS = (("title_fts", (1.0,)), ("head_fts", BM25_WEIGHTS[:2]), ("entry_fts", BM25_WEIGHTS))
+# The FTS5 table of each tier: title, title + summary, everything.
+_TIERS = ("title_fts", "head_fts", "entry_fts")
 
 
 def _is_cjk(term: str) -> bool:
@@ -100,6 +105,15 @@ def _contains(columns, terms: list[str], any_: bool):
     return or_(*each) if any_ else and_(*each)
 
 
+def _occurrences(col, terms: list[str]):
+    """How many times the terms occur in ``col`` (ASCII case folded, as LIKE does)."""
+    total = literal(0)
+    for term in terms:
+        low = term.lower()
+        total = total + (func.length(col) - func.length(func.replace(func.lower(col), low, ""))) / len(low)
+    return total
+
+
 def _by_rowids(session: Session, rowids: list[int], kind: str | None) -> list:
     if not rowids:
         return []
@@ -111,17 +125,15 @@ def _run(session: Session, long: list[str], short: list[str], *, any_: bool, kin
          prefix: str | None = None) -> list[tuple]:
     """Tier by tier until ``limit`` hits: titles that start with ``prefix``; then
     entries whose title has the terms; whose title or summary has them; whose text has
-    them. Each FTS tier ranks by bm25 at most CAP candidates, so that a term found in
+    them. Each FTS tier ranks at most CAP candidates, so that a term found in
     half the knowledge base costs no more than a rare one; LIKE tiers (terms shorter
     than 3 characters only) scan the narrow heads table and stop at ``limit``."""
     found: list[tuple] = []  # (row, score)
     seen: list[int] = []
 
-    def take(rows, tier: int, ranks=None) -> None:
+    def take(rows, tier: int) -> None:
         for i, row in enumerate(rows):
-            x = -float(ranks[i]) if ranks is not None else 0.0
-            within = x / (1.0 + x) if ranks is not None else 1.0 / (2 + i)
-            found.append((row, (4 - tier) + within))
+            found.append((row, (4 - tier) + 1.0 / (2 + i)))
             seen.append(row.rowid)
 
     if prefix:
@@ -131,26 +143,30 @@ def _run(session: Session, long: list[str], short: list[str], *, any_: bool, kin
         take(session.execute(q).all(), 0)
 
     joiner = " OR " if any_ else " AND "
-    for tier, (fts, weights) in enumerate(_TIERS, 1):
+    for tier, fts in enumerate(_TIERS, 1):
         need = limit - len(found)
         if need <= 0:
             break
         if long:
-            weight_args = ", ".join(map(str, weights))
-            inner = (f"SELECT f.rowid AS rowid, bm25({fts}, {weight_args}) AS rank FROM {fts} AS f"
+            inner = (f"SELECT f.rowid AS rowid FROM {fts} AS f"
                      + (" JOIN heads AS h ON h.rowid = f.rowid" if kind else "")
                      + f" WHERE {fts} MATCH :match" + (" AND h.kind = :kind" if kind else "")
                      + (f" AND f.rowid NOT IN ({', '.join(map(str, seen))})" if seen else "")
                      + " LIMIT :cap")
             cand = text(inner).bindparams(match=joiner.join(_phrase(t) for t in long), cap=CAP, **(
-                {"kind": kind} if kind else {})).columns(column("rowid"), column("rank")).subquery("cand")
-            q = _out(kind).add_columns(cand.c.rank).join(cand, cand.c.rowid == EntryRow.rowid)
+                {"kind": kind} if kind else {})).columns(column("rowid")).subquery("cand")
+            q = _out(kind).join(cand, cand.c.rowid == EntryRow.rowid).join(HeadRow, HeadRow.rowid == EntryRow.rowid)
             if short and not any_:
                 cols = ([EntryRow.title_all], [EntryRow.title_all, EntryRow.summary_all],
                         [EntryRow.title_all, EntryRow.summary_all, EntryRow.body_all])[tier - 1]
                 q = q.where(_contains(cols, short, False))
-            rows = session.execute(q.order_by(cand.c.rank, EntryRow.id).limit(need)).all()
-            take(rows, tier, [r.rank for r in rows])
+            every = long + short
+            if tier == 1:
+                order = (_occurrences(HeadRow.title_all, every).desc(), func.length(HeadRow.title_all))
+            else:  # weighted as the title and summary columns were for bm25
+                order = ((10 * _occurrences(HeadRow.title_all, every) + 4 * _occurrences(HeadRow.summary_all, every)).desc(),
+                         func.length(HeadRow.title_all) + func.length(HeadRow.summary_all))
+            take(session.execute(q.order_by(*order, EntryRow.rowid).limit(need)).all(), tier)
         elif tier < 3:
             cols = [HeadRow.title_all] if tier == 1 else [HeadRow.title_all, HeadRow.summary_all]
             q = select(HeadRow.rowid).where(_contains(cols, short, any_))
@@ -183,8 +199,9 @@ def search(session: Session, query: str, *, kind: str | None = None, limit: int 
     short = [t for t in terms if len(t) < 3]
     found: list[tuple] = []
     if mode == "all":
-        found = _run(session, long, short, any_=False, kind=kind, limit=limit,
-                     prefix=terms[0] if len(terms) == 1 else None)
+        # "learning rate" → titles starting with it; Chinese terms have no spaces between
+        prefix = terms[0] if len(terms) == 1 else None if any(map(_is_cjk, terms)) else " ".join(terms)
+        found = _run(session, long, short, any_=False, kind=kind, limit=limit, prefix=prefix)
     if not found and (mode == "any" or len(terms) > 1):
         long_any, short_any = _loose_terms(terms)
         # Trigrams first; Chinese bigrams when no trigram matches (损失爆炸 → 损失, 爆炸).
