@@ -119,6 +119,20 @@ def _body(rng: random.Random, topic: dict[str, list[str]]) -> dict[str, str]:
             for lang in ("en", "zh")}
 
 
+def _title(rng: random.Random, term_en: str, term_zh: str, i: int) -> dict[str, str]:
+    """Like real titles: some start with the topic's term ("Gradient descent"), some
+    have it later ("Stochastic gradient descent"), some do not name it at all."""
+    w_en, w_zh = rng.choice(EN_WORDS), rng.choice(ZH_WORDS)
+    r = rng.random()
+    if r < 0.4:
+        en, zh = f"{term_en} {w_en} {i}", f"{term_zh}{w_zh}{i}"
+    elif r < 0.7:
+        en, zh = f"{w_en} {term_en} {i}", f"{w_zh}{term_zh}{i}"
+    else:
+        en, zh = f"{w_en} {rng.choice(EN_WORDS)} {i}", f"{w_zh}{rng.choice(ZH_WORDS)}{i}"
+    return {"en": en[0].upper() + en[1:], "zh": zh}
+
+
 def _ids(n: int, rng: random.Random) -> list[str]:
     return [f"{rng.choice(SLUG_WORDS)}-{rng.choice(SLUG_WORDS)}-{i}" for i in range(n)]
 
@@ -141,7 +155,7 @@ def entries(n: int, seed: int = 0):
         doc: dict = {
             "id": ident,
             "kind": kind,
-            "title": {"en": f"{term_en.capitalize()} {rng.choice(EN_WORDS)} {i}", "zh": f"{term_zh}{rng.choice(ZH_WORDS)}{i}"},
+            "title": _title(rng, term_en, term_zh, i),
             "summary": _text(rng, 1, topic),
             "body": _body(rng, topic),
             "tags": sorted({rng.choice(SLUG_WORDS) for _ in range(2)}),
