@@ -84,12 +84,10 @@ def utcnow() -> datetime:
 
 def default_url() -> str:
     """``KB_DATABASE_URL`` if set, else ``sqlite:///<data dir>/progress.sqlite``."""
-    env = os.environ.get("KB_DATABASE_URL", "").strip()
-    if env:
-        return env
-    from kb.paths import data_dir
+    from kb.progress.peek import local_path
 
-    return "sqlite:///" + str(data_dir() / "progress.sqlite")
+    path = local_path()
+    return os.environ["KB_DATABASE_URL"].strip() if path is None else "sqlite:///" + str(path)
 
 
 def open_store(
