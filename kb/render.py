@@ -48,7 +48,7 @@ def entry_markdown(entry: EntryBase, lang: str, *, title: bool = True) -> str:
         if entry.formulas:
             out.append(f"## {t('Formulas', '公式')}\n")
             for f in entry.formulas:
-                name = f"{pick(f.name, lang)}: " if f.name else ""
+                name = pick(f.name, lang) + t(": ", "：") if f.name else ""
                 note = f" — {pick(f.note, lang)}" if f.note else ""
                 out.append(f"- {name}`{f.expr}`{note}")
             out.append("")
