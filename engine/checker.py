@@ -1119,7 +1119,9 @@ def _plan_training(planner: Planner, spec: ExerciseSpec, check: TrainingCheck) -
         k = max(1, len(hist) // 10)
         fell = len(hist) >= 2 and last < first and float(np.mean(hist[-k:])) < float(np.mean(hist[:k]))
         diag = {"accuracy": acc, "threshold": check.threshold, "loss_first": first, "loss_last": last,
-                "epochs": len(hist), "n_test": int(len(y_te))}
+                "epochs": len(hist), "n_test": int(len(y_te)),
+                # The learner's curve, for the TUI's plot (thinned so a report stays small).
+                "history": [float(v) for v in hist[:: max(1, len(hist) // 500)]]}
         loss_en = f"loss went from {fmt_num(round(first, 4))} to {fmt_num(round(last, 4))} over {len(hist)} epochs"
         loss_zh = f"损失在 {len(hist)} 个迭代周期内从 {fmt_num(round(first, 4))} 变为 {fmt_num(round(last, 4))}"
         if check.loss_must_fall and not fell:

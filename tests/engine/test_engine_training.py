@@ -166,6 +166,9 @@ def test_reference_and_alternative_pass_through_the_engine(run):
     assert report.status == "pass", report.to_json(indent=1)
     diag = report.checks[0].diagnostics
     assert diag["accuracy"] >= 0.85 and diag["loss_last"] < diag["loss_first"]
+    # The learner's own curve travels with the report, for the workspace's plot.
+    assert len(diag["history"]) == diag["epochs"] == 100
+    assert diag["history"][0] == diag["loss_first"] and diag["history"][-1] == diag["loss_last"]
 
 
 def test_starter_is_not_started(run):
