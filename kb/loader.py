@@ -232,7 +232,11 @@ def parse_yaml(raw: bytes, rel: str) -> tuple[Any, dict[tuple, Mark], list[Probl
             problem = f"unknown or unsafe tag {tag.group(1) if tag else ''!r}; content may not use tags"
         elif "alias" in problem:
             problem = f"YAML alias is not allowed in content ({problem})"
-        if problem.startswith(("unknown or unsafe", "YAML alias")):
+        elif "maximum nesting depth" in problem:
+            # Newer libyaml builds cap nesting themselves, in the scanner, which can run
+            # ahead of the event scan's own cap: the same refusal either way.
+            problem = _TOO_DEEP
+        if problem.startswith(("unknown or unsafe", "YAML alias", _TOO_DEEP)):
             return None, {}, [Problem(rel, line, col, "", problem)]
         if exc.context:  # "while scanning a quoted scalar" names where the trouble began
             where = exc.context_mark
