@@ -182,12 +182,12 @@ def test_show_renders_in_the_chosen_language(kb, pack):
     assert "Linked from" in en.out and "被引用于" in zh.out
 
 
-@pytest.mark.parametrize("ident", ["relu", "how-to-prevent-overfitting", "pytorch", "theano", "machine-translation",
-                                   "activations", "activations-path", "gelu", "kv-cache", "neural-network"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_show_every_kind(kb, pack, ident, lang):
-    r = kb("--content", str(pack), "--lang", lang, "show", ident)
-    assert r.code == 0 and r.out.strip()
+def test_show_every_kind(kb, pack, lang):
+    for ident in ("relu", "how-to-prevent-overfitting", "pytorch", "theano", "machine-translation",
+                  "activations", "activations-path", "gelu", "kv-cache", "neural-network"):
+        r = kb("--content", str(pack), "--lang", lang, "show", ident)
+        assert r.code == 0 and r.out.strip(), ident
 
 
 def test_show_json(kb, pack):
@@ -290,12 +290,26 @@ def test_faq_without_a_match(kb, pack):
     ({"KB_LANG": "zh"}, "en", "en"),
     ({"KB_LANG": "en", "LANG": "en_US.UTF-8"}, "zh", "zh"),
 ])
-def test_language_precedence(kb, pack, monkeypatch, env, flag, expected):
+def test_language_precedence(monkeypatch, env, flag, expected):
+    from kb.i18n import resolve_lang
+
     for var, value in env.items():
         monkeypatch.setenv(var, value)
-    argv = ["--lang", flag] if flag else []
+    assert resolve_lang(flag) == expected
+
+
+@pytest.mark.parametrize("env, argv, expected", [
+    ({"LANG": "zh_CN.UTF-8"}, [], "zh"),
+    ({"KB_LANG": "en", "LANG": "zh_CN.UTF-8"}, [], "en"),
+    ({"KB_LANG": "en"}, ["--lang", "zh"], "zh"),
+])
+def test_language_reaches_the_output(kb, pack, monkeypatch, env, argv, expected):
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
     out = kb(*argv, "--content", str(pack), "show", "overfitting").out
     assert ("过拟合" in out.splitlines()[0]) == (expected == "zh"), out.splitlines()[0]
+    err = kb(*argv, "--content", str(pack), "list").err
+    assert err.strip() == ("共 18 个条目" if expected == "zh" else "18 entries")
 
 
 # --- errors a user can cause ----------------------------------------------------------

@@ -62,14 +62,13 @@ def test_kb_search_does_not_import_textual(tmp_path):
     assert "sqlalchemy" in r["modules"]  # it did search
 
 
-@pytest.mark.parametrize("argv", [["validate"], ["list"], ["show", "relu"], ["faq", "overfitting"], ["index"],
-                                  ["schema"]])
-def test_content_commands_do_not_import_textual(tmp_path, argv):
-    r = fresh(f"""
+def test_content_commands_do_not_import_textual(tmp_path):
+    r = fresh("""
         from kb.cli import main
-        result = {{"code": main({argv!r})}}
+        result = {"codes": [main(argv) for argv in (["validate"], ["list"], ["show", "relu"], ["faq", "overfitting"],
+                                                    ["index"], ["schema"], ["search", "激活"])]}
     """, tmp_path, fixture_content=True)
-    assert r["code"] in (0, 1)
+    assert r["codes"] == [0] * 7
     assert "textual" not in r["modules"]
 
 

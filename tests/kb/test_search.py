@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,10 +13,20 @@ from hypothesis import strategies as st
 from kb.catalog import Catalog
 from kb.search import make_snippet, terms_of
 
+FIXTURES = Path(__file__).parent / "fixtures"
 
-@pytest.fixture
-def cat(pack) -> Catalog:
-    cat = Catalog.open([str(pack)])
+
+@pytest.fixture(scope="module")
+def cat(tmp_path_factory) -> Catalog:
+    """One index of the fixture pack for the whole module (these tests only read)."""
+    root = tmp_path_factory.mktemp("search")
+    shutil.copytree(FIXTURES / "shipped", root / "shipped")
+    shutil.copytree(FIXTURES / "pack", root / "pack")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KB_HOME", str(root / "home"))
+        mp.delenv("KB_CONTENT_PATH", raising=False)
+        mp.setattr("kb.paths.shipped_content_dir", lambda: root / "shipped")
+        cat = Catalog.open([str(root / "pack")])
     yield cat
     cat.close()
 
