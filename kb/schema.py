@@ -303,13 +303,6 @@ Entry = Union[Concept, Faq, Tool, Application, Quiz, Exercise, LearningPath]
 AnyEntry = Annotated[Entry, Field(discriminator="kind")]
 
 
-class ContentFile(BaseModel):
-    """The root model behind ``kb schema``: any one content file."""
-
-    model_config = ConfigDict(title="kb content file")
-    root: AnyEntry
-
-
 def json_schema() -> dict[str, Any]:
     from pydantic import TypeAdapter
 

@@ -189,7 +189,6 @@ def _get(cat, ident: str, lang: str):
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from kb.i18n import pick
     from kb.render import entry_markdown, kind_name
 
     cat = open_catalog(args)

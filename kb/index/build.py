@@ -303,6 +303,3 @@ def stored_problems(session: Session) -> list[Problem]:
     rows = session.scalars(select(ProblemRow).order_by(ProblemRow.path, ProblemRow.line, ProblemRow.col))
     return [Problem(r.path, r.line, r.col, r.field, r.message, r.severity) for r in rows]
 
-
-def entry_json(data: str) -> dict:
-    return json.loads(data)
