@@ -237,9 +237,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return 0
+    from rich.cells import cell_len
+
     console = _console()
+    width = max((cell_len(kind_name(r.kind, args.lang)) for r in rows), default=0)
     for r in rows:
-        console.print(f"[dim]{kind_name(r.kind, args.lang):<8}[/] [bold]{r.id}[/]  {pick(r.title, args.lang)}")
+        kind = kind_name(r.kind, args.lang)
+        pad = " " * (width - cell_len(kind))  # Chinese characters take two cells
+        console.print(f"[dim]{kind}{pad}[/] [bold]{r.id}[/]  {pick(r.title, args.lang)}", soft_wrap=True)
     print(tr(args.lang, f"{len(rows)} entries", f"共 {len(rows)} 个条目"), file=sys.stderr)
     return 0
 
