@@ -13,7 +13,7 @@ these machines are not comparable across runs):
 
 Each app runs headless in a fresh interpreter, alternating, ``--rounds`` times each;
 medians are compared. kb runs on the shipped content with a warm index (one untimed
-warm-up run builds it), in a temporary KB_HOME. Targets (issue 5): first paint ≤ 1.5×,
+warm-up run builds it), in a temporary KB_HOME. Targets: first paint ≤ 1.5×,
 content shown ≤ 2.5×.
 
     python bench/bench_startup.py [--rounds 7]

@@ -22,7 +22,7 @@ MORE = ["leaky-relu", "log-softmax", "bce-probabilities", "sigmoid-backward", "g
         "sgd-momentum", "minibatch-iterator", "train-val-split", "l2-regularization",
         "inverted-dropout", "early-stopping-loop", "layer-norm", "scaled-attention", "one-hot", "gelu"]
 
-# The content brief's exercise → concept mapping.
+# Which concepts each exercise practises (the concept files link back).
 CONCEPTS = {
     "leaky-relu": ["leaky-relu-function"],
     "log-softmax": ["softmax-function"],
