@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "content" / "exercises"
 CORE = ["sigmoid", "tanh", "relu", "softmax", "mse", "bce-with-logits", "cross-entropy",
         "dense-layer", "adam", "training-loop", "metrics"]
+MORE = ["leaky-relu", "log-softmax", "bce-probabilities", "sigmoid-backward", "gradient-check",
+        "sgd-momentum", "minibatch-iterator", "train-val-split", "l2-regularization",
+        "inverted-dropout", "early-stopping-loop", "layer-norm", "scaled-attention", "one-hot", "gelu"]
 
 _cache: dict[str, object] = {}
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from engine_helpers import CORE, load_exercise
+from engine_helpers import CORE, MORE, load_exercise
 
 FAST = [e for e in CORE if e != "training-loop"]
 
 
-@pytest.mark.parametrize("ident", FAST)
+@pytest.mark.parametrize("ident", FAST + MORE)
 def test_reference_passes_and_starter_is_not_started(ident, run):
     ex = load_exercise(ident)
     ref = run(ex, ex.solution)
     assert ref.status == "pass", ref.to_json(indent=1)
     starter = run(ex, ex.starter)
     assert starter.status == "not-started", starter.to_json(indent=1)
+    assert all(c.status == "not-started" for c in starter.checks)
 
 
 @pytest.mark.parametrize("ident", CORE)
