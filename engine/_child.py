@@ -1,65 +1,273 @@
 """The engine's child process. Self-contained (stdlib + NumPy): it runs as a script,
-``python -I engine/_child.py zygote``, never as part of the ``engine`` package.
+``python -I -S engine/_child.py zygote SITE``, never as part of the ``engine`` package.
+SITE is the one directory added to ``sys.path``: it holds NumPy and nothing else.
 
 Two roles:
 
 *zygote*  Imports NumPy once, becomes a child subreaper, then loops on its control
-          channel (JSON lines: the parent's requests in, replies out). For each job it
-          forks a fresh *job* process, supervises it (wall-clock deadline, output cap)
-          and, once it has ended, kills its whole process group and every orphan that
-          was re-parented to the zygote, then replies with how the job ended.
+          channel: a JSON header line from the parent, followed by the binary blobs it
+          announces (the submitted source, the inputs as ``.npy``). For each job it
+          forks a fresh *job*, supervises it (wall-clock deadline, output caps) and,
+          once it has ended, kills whatever is left, then replies with a header line
+          carrying the job's sequence number and how it ended, followed by the job's
+          result stream.
 
-*job*     The forked process: new session, resource limits, an empty temporary working
-          directory, the control channel closed. It loads the inputs (``.npy``, no
-          pickle), executes the submitted source as a module, calls the requested
-          functions and writes each result as JSON + ``.npy`` into a result directory
-          whose path only this process was told. It never decides a verdict: the
-          parent compares the data against the reference solution. A job that ends
+*job*     The forked process. With ``isolate`` (the zygote itself runs inside
+          bubblewrap) the job gets its own user, PID, mount and IPC namespaces and is
+          PID 1 of its PID namespace, so nothing it starts outlives it; its ``/tmp`` is
+          a fresh size-limited tmpfs and ``/proc`` is hidden. Always: resource limits,
+          no capabilities, ``no_new_privs`` and a seccomp filter that refuses new
+          processes, sockets, ptrace, mounts and signals to any other process. It
+          loads its inputs from memory (``.npy`` bytes, no pickle), executes the
+          submitted source as a module, calls the requested functions and writes each
+          result as a named record into its result pipe. It never decides a verdict:
+          the parent compares the data against the reference solution. A job that ends
           without its final manifest is, to the parent, a crash.
 
-Everything the job writes is data the parent validates; nothing printed on stdout or
-stderr is ever parsed.
+Everything the job sends is data the parent validates; nothing printed on stdout or
+stderr is ever parsed. No file is shared with the parent.
 """
 
 import json
 import os
 import select
+import shutil
 import signal
 import sys
+import tempfile
 import time
 
-HEAD = 8 * 1024  # bytes of each stream kept from the start
+HEAD = 8 * 1024  # bytes of each output stream kept from the start
 TAIL = 2 * 1024  # and from the end
+RESULT_CAP = 256 * 1024 * 1024  # bytes of results a job may send
+TMP_MB = 64  # a job's private /tmp (tmpfs) in the namespace sandbox
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_SECCOMP = 22
+PR_CAPBSET_DROP = 24
+PR_SET_NO_NEW_PRIVS = 38
 PR_SET_CHILD_SUBREAPER = 36
+
+_libc = []
+
+
+def _c():
+    if not _libc:
+        import ctypes
+
+        _libc.append(ctypes.CDLL(None, use_errno=True))
+    return _libc[0]
 
 
 def _prctl(option, value):
     if not sys.platform.startswith("linux"):
         return False
     try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(option, value, 0, 0, 0) == 0
+        return _c().prctl(option, value, 0, 0, 0) == 0
     except Exception:
         return False
+
+
+# --- the job's confinement ----------------------------------------------------------------
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_THREAD = 0x00010000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY = 0x2, 0x4, 0x8, 0x1
+MS_REC, MS_PRIVATE = 0x4000, 0x40000
+
+# System call numbers the seccomp filter names, per architecture.
+_SYSCALLS = {
+    "x86_64": (0xC000003E, {
+        "fork": 57, "vfork": 58, "clone": 56, "clone3": 435, "ptrace": 101,
+        "process_vm_readv": 310, "process_vm_writev": 311, "kill": 62, "tkill": 200, "tgkill": 234,
+        "socket": 41, "socketpair": 53, "pidfd_open": 434, "pidfd_send_signal": 424,
+        "pidfd_getfd": 438, "unshare": 272, "setns": 308, "mount": 165, "umount2": 166,
+        "pivot_root": 155, "bpf": 321, "keyctl": 250, "userfaultfd": 323, "perf_event_open": 298,
+        "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsmount": 432, "io_uring_setup": 425,
+    }),
+    "aarch64": (0xC00000B7, {
+        "clone": 220, "clone3": 435, "ptrace": 117, "process_vm_readv": 270,
+        "process_vm_writev": 271, "kill": 129, "tkill": 130, "tgkill": 131, "socket": 198,
+        "socketpair": 199, "pidfd_open": 434, "pidfd_send_signal": 424, "pidfd_getfd": 438,
+        "unshare": 97, "setns": 268, "mount": 40, "umount2": 39, "pivot_root": 41, "bpf": 280,
+        "keyctl": 219, "userfaultfd": 282, "perf_event_open": 241, "open_tree": 428,
+        "move_mount": 429, "fsopen": 430, "fsmount": 432, "io_uring_setup": 425,
+    }),
+}
+
+
+def _seccomp(me):
+    """Install a filter: no new processes (threads are fine), no sockets, no ptrace or
+    cross-process memory access, no mounts or namespaces, and signals only to ``me``
+    (this process). Refused calls fail with EPERM (clone3 with ENOSYS, so that a C
+    library falls back to clone, which the filter can inspect). True if installed."""
+    machine = os.uname().machine
+    if machine not in _SYSCALLS or not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import errno
+
+    arch, nr = _SYSCALLS[machine]
+    LD, JEQ, JSET, JGE, RET = 0x20, 0x15, 0x45, 0x35, 0x06
+    ALLOW, ERRNO, KILL = 0x7FFF0000, 0x00050000, 0x80000000
+    prog = []  # (code, jt label or 0, jf label or 0, k)
+
+    def op(code, k=0, jt=None, jf=None):
+        prog.append([code, jt, jf, k])
+
+    op(LD, 4)  # seccomp_data.arch
+    op(JEQ, arch, None, "kill")
+    op(LD, 0)  # seccomp_data.nr
+    if machine == "x86_64":
+        op(JGE, 0x40000000, "eperm", None)  # the x32 ABI's numbers
+    for name in ("fork", "vfork", "ptrace", "process_vm_readv", "process_vm_writev", "socket",
+                 "socketpair", "pidfd_open", "pidfd_send_signal", "pidfd_getfd", "unshare", "setns",
+                 "mount", "umount2", "pivot_root", "bpf", "keyctl", "userfaultfd", "perf_event_open",
+                 "open_tree", "move_mount", "fsopen", "fsmount", "io_uring_setup"):
+        if name in nr:
+            op(JEQ, nr[name], "eperm", None)
+    op(JEQ, nr["clone3"], "enosys", None)
+    op(JEQ, nr["clone"], "clone", None)
+    op(JEQ, nr["kill"], "self", None)
+    op(JEQ, nr["tkill"], "self", None)
+    op(JEQ, nr["tgkill"], "self", None)
+    op(RET, ALLOW)
+    labels = {}
+    labels["clone"] = len(prog)
+    op(LD, 16)  # args[0], low word: the clone flags
+    op(JSET, CLONE_THREAD, "allow", "eperm")
+    labels["self"] = len(prog)
+    op(LD, 16)  # args[0]: the target pid (kill) or thread group (tgkill) or thread (tkill)
+    op(JEQ, me, "allow", "eperm")
+    labels["allow"] = len(prog)
+    op(RET, ALLOW)
+    labels["eperm"] = len(prog)
+    op(RET, ERRNO | errno.EPERM)
+    labels["enosys"] = len(prog)
+    op(RET, ERRNO | errno.ENOSYS)
+    labels["kill"] = len(prog)
+    op(RET, KILL)
+
+    class Filter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                    ("k", ctypes.c_uint32)]
+
+    class Prog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Filter))]
+
+    table = (Filter * len(prog))()
+    for i, (code, jt, jf, k) in enumerate(prog):
+        rel = [0 if t is None else labels[t] - i - 1 for t in (jt, jf)]
+        table[i] = Filter(code, rel[0], rel[1], k & 0xFFFFFFFF)
+    fprog = Prog(len(prog), table)
+    libc = _c()
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return False
+    return libc.prctl(PR_SET_SECCOMP, 2, ctypes.byref(fprog), 0, 0) == 0
+
+
+def _drop_capabilities():
+    """No capabilities left, bounding set included (as root on the host, or as root of
+    the job's own user namespace, a job must not be able to undo its mounts)."""
+    import ctypes
+
+    libc = _c()
+    for cap in range(64):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == 22:  # EINVAL: past the last
+            break
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header = Header(0x20080522, 0)
+    data = (Data * 2)()
+    return libc.capset(ctypes.byref(header), data) == 0
+
+
+def _unshare_job_namespaces():
+    """In the job's leader: new user, PID, mount and IPC namespaces (the next child is
+    PID 1 of the new PID namespace). The user namespace maps only our own ids."""
+    uid, gid = os.getuid(), os.getgid()
+    if _c().unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC) != 0:
+        import ctypes
+
+        raise OSError(ctypes.get_errno(), "unshare failed")
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        fd = os.open(f"/proc/self/{name}", os.O_WRONLY)
+        try:
+            os.write(fd, text.encode())
+        finally:
+            os.close(fd)
+
+
+def _mount_job_filesystems():
+    """In the job (PID 1 of its namespace): a private, size-limited /tmp and /dev/shm
+    of its own, and an empty /proc (no other process is visible anyway)."""
+    libc = _c()
+    libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
+    opts = f"size={TMP_MB}m,nr_inodes=4096,mode=1777".encode()
+    if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, opts) != 0:
+        raise OSError("cannot mount the job's /tmp")
+    if os.path.isdir("/dev/shm"):
+        libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=1m,nr_inodes=16")
+    if libc.mount(b"tmpfs", b"/proc", b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+                  b"size=4k,nr_inodes=2") != 0:
+        raise OSError("cannot hide /proc")
+
+
+def _confine(isolated, limits):
+    """The last step before any submitted code runs: limits, no capabilities, the
+    seccomp filter. Returns what could be applied."""
+    _set_limits(limits)
+    caps = _drop_capabilities() if sys.platform.startswith("linux") else False
+    filtered = _seccomp(os.getpid())
+    return {"caps_dropped": caps, "seccomp": filtered, "namespaces": isolated}
+
+
+def _set_limits(limits):
+    import resource
+
+    mem = int(limits["memory_mb"]) * 1024 * 1024
+    cpu = limits.get("cpu_s") or float(limits["timeout_s"]) + 1
+    cpu = max(1, int(cpu + 0.999))
+    wanted = [
+        (resource.RLIMIT_AS, mem, mem),
+        (resource.RLIMIT_CPU, cpu, cpu + 1),
+        (resource.RLIMIT_CORE, 0, 0),
+        (resource.RLIMIT_FSIZE, 64 * 1024 * 1024, 64 * 1024 * 1024),
+        (resource.RLIMIT_NOFILE, 256, 256),
+    ]
+    for res, soft, hard in wanted:
+        try:
+            cur_soft, cur_hard = resource.getrlimit(res)
+            if cur_hard != resource.RLIM_INFINITY:
+                hard = min(hard, cur_hard)
+                soft = min(soft, hard)
+            resource.setrlimit(res, (soft, hard))
+        except (ValueError, OSError):
+            pass
 
 
 # --- zygote ---------------------------------------------------------------------------
 
 
-class _Lines:
+class _Channel:
+    """The parent's requests: a JSON line, then the blobs it announces."""
+
     def __init__(self, fd):
         self.fd = fd
-        self.buf = b""
-
-    def has_line(self):
-        return b"\n" in self.buf
+        self.buf = bytearray()
 
     def feed(self):
-        data = os.read(self.fd, 65536)
+        data = os.read(self.fd, 1 << 20)
         if not data:
             return False
         self.buf += data
@@ -69,8 +277,18 @@ class _Lines:
         while b"\n" not in self.buf:
             if not self.feed():
                 return None
-        line, self.buf = self.buf.split(b"\n", 1)
+        i = self.buf.index(b"\n")
+        line = bytes(self.buf[:i])
+        del self.buf[: i + 1]
         return line
+
+    def read_exact(self, n):
+        while len(self.buf) < n:
+            if not self.feed():
+                return None
+        data = bytes(self.buf[:n])
+        del self.buf[:n]
+        return data
 
 
 class _Capture:
@@ -100,11 +318,25 @@ class _Capture:
         }
 
 
-def _send(fd, obj):
-    data = (json.dumps(obj) + "\n").encode()
-    while data:
-        n = os.write(fd, data)
-        data = data[n:]
+class _Results:
+    """The job's result stream, kept whole up to RESULT_CAP."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.total = 0
+
+    def add(self, data):
+        self.total += len(data)
+        if len(self.data) < RESULT_CAP:
+            self.data += data[: RESULT_CAP - len(self.data)]
+
+
+def _send(fd, obj, payload=b""):
+    data = (json.dumps(obj) + "\n").encode() + payload
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
 
 
 def _children(pid):
@@ -136,8 +368,8 @@ def _children(pid):
 
 
 def _reap_all(me):
-    """Kill and reap every remaining child of the zygote: background processes the
-    job left behind (re-parented here because the zygote is a subreaper)."""
+    """Kill and reap every remaining child of the zygote: anything a job left behind
+    (re-parented here because the zygote is a subreaper)."""
     for _ in range(200):
         try:
             while True:
@@ -158,40 +390,39 @@ def _reap_all(me):
         time.sleep(0.002)
 
 
-def _set_nonblocking(fd):
-    os.set_blocking(fd, False)
-
-
-def _drain(fd, cap, budget):
+def _drain(fd, sink, budget):
     """Read what is available now from a non-blocking fd, at most ``budget`` bytes."""
     got = 0
     while got < budget:
         try:
-            data = os.read(fd, 65536)
+            data = os.read(fd, 1 << 16)
         except BlockingIOError:
             return got, False
         except OSError:
             return got, True
         if not data:
             return got, True
-        cap.add(data)
+        sink.add(data)
         got += len(data)
     return got, False
 
 
-def _supervise(pid, out_r, err_r, ctl, job, t0):
+def _supervise(pid, out_r, err_r, res_r, ctl, job, t0):
     limits = job["limits"]
     deadline = t0 + float(limits["timeout_s"])
     cap_bytes = int(limits["output_kb"]) * 1024
-    caps = {out_r: _Capture(), err_r: _Capture()}
-    for fd in caps:
-        _set_nonblocking(fd)
+    outs = {out_r: _Capture(), err_r: _Capture()}
+    results = _Results()
+    sinks = dict(outs)
+    sinks[res_r] = results
+    for fd in sinks:
+        os.set_blocking(fd, False)
     try:
         pidfd = os.pidfd_open(pid)
     except (AttributeError, OSError):
         pidfd = None
-    open_fds = [out_r, err_r]
-    timed_out = output_limit = parent_gone = False
+    open_fds = [out_r, err_r, res_r]
+    timed_out = output_limit = result_limit = parent_gone = False
     wstatus = rusage = None
     while True:
         done, status, usage = os.wait4(pid, os.WNOHANG)
@@ -208,23 +439,23 @@ def _supervise(pid, out_r, err_r, ctl, job, t0):
             ready, _, _ = select.select(watch, [], [], wait)
         except InterruptedError:
             continue
-        over = False
         for fd in ready:
             if fd == ctl.fd:
                 if not ctl.feed():  # the parent went away
                     parent_gone = True
-            elif fd in caps:
-                got, eof = _drain(fd, caps[fd], 1 << 20)
+            elif fd in sinks:
+                _, eof = _drain(fd, sinks[fd], 1 << 20)
                 if eof:
                     open_fds.remove(fd)
-                if caps[out_r].total + caps[err_r].total > cap_bytes:
-                    over = True
         if parent_gone:
             break
-        if over:
+        if outs[out_r].total + outs[err_r].total > cap_bytes:
             output_limit = True
             break
-    # Kill the job's whole process group (it called setsid: pgid == pid).
+        if results.total > RESULT_CAP:
+            result_limit = True
+            break
+    # Kill the job (and, outside the namespace sandbox, its process group).
     for kill in (os.killpg, os.kill):
         try:
             kill(pid, signal.SIGKILL)
@@ -233,36 +464,135 @@ def _supervise(pid, out_r, err_r, ctl, job, t0):
     if wstatus is None:
         _, wstatus, rusage = os.wait4(pid, 0)
     wall = time.monotonic() - t0
-    # What the job printed last, if anything is still buffered (never wait for EOF:
-    # a background process may hold the pipe open until it is killed).
-    if not output_limit:
-        for fd in open_fds:
-            _drain(fd, caps[fd], cap_bytes)
-        if caps[out_r].total + caps[err_r].total > cap_bytes:
-            output_limit = True
     _reap_all(os.getpid())
-    for fd in (out_r, err_r) + ((pidfd,) if pidfd is not None else ()):
+    # Everything that could write to the pipes is gone now: read what is buffered.
+    for fd in open_fds:
+        _drain(fd, sinks[fd], (RESULT_CAP if fd == res_r else cap_bytes) + 1)
+    if outs[out_r].total + outs[err_r].total > cap_bytes:
+        output_limit = True
+    if results.total > RESULT_CAP:
+        result_limit = True
+    for fd in (out_r, err_r, res_r) + ((pidfd,) if pidfd is not None else ()):
         try:
             os.close(fd)
         except OSError:
             pass
-    return {
+    summary = {
         "done": True,
-        "pid": pid,
+        "seq": job["seq"],
+        "pid": None if job.get("isolated") else pid,  # a sandbox pid means nothing outside
+        "isolated": bool(job.get("isolated")),
         "exit_code": os.WEXITSTATUS(wstatus) if os.WIFEXITED(wstatus) else None,
         "signal": os.WTERMSIG(wstatus) if os.WIFSIGNALED(wstatus) else None,
         "timed_out": timed_out,
         "output_limit": output_limit,
+        "result_limit": result_limit,
         "parent_gone": parent_gone,
         "wall_s": wall,
         "cpu_s": (rusage.ru_utime + rusage.ru_stime) if rusage else None,
         "maxrss_kb": rusage.ru_maxrss if rusage else None,
-        "stdout": caps[out_r].to_dict(),
-        "stderr": caps[err_r].to_dict(),
+        "stdout": outs[out_r].to_dict(),
+        "stderr": outs[err_r].to_dict(),
     }
+    return summary, bytes(results.data) if not result_limit else b""
 
 
-def zygote():
+def _self_test(isolate):
+    """Before the zygote says it is ready: one trial job that sets up the confinement
+    and reports what it got. A sandbox that cannot confine a job is refused here."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            got = _enter_job(isolate, {"memory_mb": 256, "timeout_s": 5, "output_kb": 4})
+            got["pid1"] = os.getpid() == 1
+            got["proc_hidden"] = not os.path.exists("/proc/self")
+            try:
+                if os.fork() == 0:
+                    os._exit(0)
+                fork_refused = False
+            except OSError:
+                fork_refused = True
+            got["fork_refused"] = fork_refused
+            os.write(w, json.dumps(got).encode())
+            os._exit(0)
+        except BaseException as exc:
+            try:
+                os.write(w, json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode())
+            finally:
+                os._exit(1)
+    os.close(w)
+    chunks = []
+    while True:
+        data = os.read(r, 65536)
+        if not data:
+            break
+        chunks.append(data)
+    os.close(r)
+    os.waitpid(pid, 0)
+    _reap_all(os.getpid())
+    try:
+        return json.loads(b"".join(chunks) or b"{}")
+    except ValueError:
+        return {"error": "the trial job sent nothing readable"}
+
+
+def _enter_job(isolate, limits):
+    """In a forked job: become confined. With ``isolate`` this forks once more, and
+    only the inner process (PID 1 of the new namespace) returns; the outer one waits
+    for it and exits the way it did."""
+    os.setsid()
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if isolate:
+        _unshare_job_namespaces()
+        inner = os.fork()
+        if inner != 0:
+            _mirror(inner)  # never returns
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        _mount_job_filesystems()
+        os.makedirs("/tmp/work", exist_ok=True)
+        os.chdir("/tmp/work")
+    return _confine(isolate, limits)
+
+
+def _mirror(pid):
+    """The job's leader: wait for the job (PID 1 of its namespace) and end the same way,
+    so the zygote's wait4 sees the job's exit status and, through this process, its
+    resource usage."""
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            os._exit(70)
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            signal.signal(sig, signal.SIG_DFL)
+            _prctl(PR_SET_PDEATHSIG, 0)
+            os.kill(os.getpid(), sig)
+        except (OSError, ValueError):
+            pass
+        os._exit(128 + sig)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
+
+
+def _remove_tree(path):
+    def unlock(func, target, _exc):
+        try:
+            os.chmod(os.path.dirname(target), 0o700)
+            os.chmod(target, 0o700)
+            func(target)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=unlock)
+
+
+def zygote(site, isolate):
     ctl_in = os.dup(0)
     ctl_out = os.dup(1)
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -270,8 +600,11 @@ def zygote():
     os.dup2(devnull, 1)
     os.close(devnull)
     try:
-        import ctypes  # noqa: F401  (used by the jobs' prctl)
+        if site:
+            sys.path.insert(0, site)
+        import ctypes  # noqa: F401  (the jobs' confinement)
         import faulthandler  # noqa: F401
+        import io  # noqa: F401
         import types  # noqa: F401
         import warnings  # noqa: F401
         import resource  # noqa: F401
@@ -282,57 +615,71 @@ def zygote():
         _send(ctl_out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return 1
     subreaper = _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    # Not dumpable: a process of the same user cannot open this one's /proc entries
+    # (its pipes to the parent, its memory) without CAP_SYS_PTRACE, which jobs lack.
+    _prctl(PR_SET_DUMPABLE, 0)
+    trial = _self_test(isolate)
+    if "error" in trial or (isolate and not (trial.get("pid1") and trial.get("proc_hidden"))):
+        _send(ctl_out, {"ready": False, "error": "the job sandbox did not start: "
+                        + str(trial.get("error") or trial)})
+        return 1
     _send(ctl_out, {"ready": True, "pid": os.getpid(), "numpy": numpy.__version__,
-                    "subreaper": subreaper})
-    ctl = _Lines(ctl_in)
+                    "subreaper": subreaper, "isolated": bool(isolate), "confinement": trial})
+    ctl = _Channel(ctl_in)
     while True:
         line = ctl.readline()
         if line is None:
             return 0
         try:
             msg = json.loads(line)
-        except ValueError:
-            continue
-        op = msg.get("op")
+            op = msg.get("op")
+        except (ValueError, AttributeError):
+            return 3  # out of step with the parent: it restarts this process
         if op == "exit":
             return 0
-        if op == "ping":
-            _send(ctl_out, {"pong": True})
-            continue
         if op != "run":
-            continue
+            return 3
         job = msg["job"]
+        job["isolated"] = bool(isolate)
+        blobs = []
+        for size in msg.get("blobs", []):
+            blob = ctl.read_exact(int(size))
+            if blob is None:
+                return 0
+            blobs.append(blob)
+        work_dir = None
+        if not isolate:  # inside the sandbox each job has a /tmp of its own instead
+            work_dir = job["work_dir"] = tempfile.mkdtemp(prefix="kb-job-")
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        me = os.getpid()
+        res_r, res_w = os.pipe()
         t0 = time.monotonic()
         pid = os.fork()
         if pid == 0:  # the job process
-            code = 70
             try:
-                os.setsid()
-                _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-                if os.getppid() != me:
-                    os._exit(71)
                 os.dup2(out_w, 1)
                 os.dup2(err_w, 2)
-                os.closerange(3, 65536)
-                job_main(job)
+                os.dup2(res_w, 3)
+                os.closerange(4, 65536)
+                job_main(job, blobs, isolate)
             except BaseException as exc:
                 try:
                     os.write(2, f"\n[kb engine] the harness failed: {type(exc).__name__}: {exc}\n".encode())
                 except BaseException:
                     pass
-            os._exit(code)
-        os.close(out_w)
-        os.close(err_w)
-        _send(ctl_out, {"started": pid})
-        result = _supervise(pid, out_r, err_r, ctl, job, t0)
-        if result["parent_gone"]:
+            os._exit(70)
+        for fd in (out_w, err_w, res_w):
+            os.close(fd)
+        del blobs
+        _send(ctl_out, {"seq": job["seq"], "started": pid})
+        summary, results = _supervise(pid, out_r, err_r, res_r, ctl, job, t0)
+        if work_dir is not None:
+            _remove_tree(work_dir)
+        if summary["parent_gone"]:
             return 0
-        _send(ctl_out, result)
+        summary["result_bytes"] = len(results)
+        _send(ctl_out, summary, results)
+        del results
 
 
 # --- job ----------------------------------------------------------------------------
@@ -340,29 +687,6 @@ def zygote():
 
 class ForbiddenCall(Exception):
     pass
-
-
-def _set_limits(limits):
-    import resource
-
-    mem = int(limits["memory_mb"]) * 1024 * 1024
-    cpu = limits.get("cpu_s") or float(limits["timeout_s"]) + 1
-    cpu = max(1, int(cpu + 0.999))
-    wanted = [
-        (resource.RLIMIT_AS, mem, mem),
-        (resource.RLIMIT_CPU, cpu, cpu + 1),
-        (resource.RLIMIT_CORE, 0, 0),
-        (resource.RLIMIT_FSIZE, 256 * 1024 * 1024, 256 * 1024 * 1024),
-    ]
-    for res, soft, hard in wanted:
-        try:
-            cur_soft, cur_hard = resource.getrlimit(res)
-            if cur_hard != resource.RLIM_INFINITY:
-                hard = min(hard, cur_hard)
-                soft = min(soft, hard)
-            resource.setrlimit(res, (soft, hard))
-        except (ValueError, OSError):
-            pass
 
 
 def _test_functions(np):
@@ -427,7 +751,53 @@ def _test_functions(np):
     }
 
 
-def job_main(job):
+def _forbid(names, np):
+    """Replace each forbidden NumPy function by a stub that raises, wherever a loaded
+    module holds it (``numpy.tanh`` is also ``numpy._core.umath.tanh`` and more), and
+    stop the submission from loading fresh copies of NumPy's compiled modules."""
+    stubs = {}
+    for dotted in names:
+        owner = np
+        for part in dotted.split(".")[1:-1]:
+            owner = getattr(owner, part, None)
+        target = getattr(owner, dotted.rsplit(".", 1)[-1], None) if owner is not None else None
+        if target is None:
+            continue
+
+        def stub(*a, _name=dotted, **k):
+            raise ForbiddenCall(f"{_name} is off-limits in this exercise")
+
+        stubs[id(target)] = (target, stub)
+    if not stubs:
+        return
+    for module in list(sys.modules.values()):
+        try:
+            namespace = vars(module)
+        except TypeError:
+            continue
+        for key, value in list(namespace.items()):
+            hit = stubs.get(id(value))
+            if hit is not None and hit[0] is value:
+                try:
+                    setattr(module, key, hit[1])
+                except (AttributeError, TypeError):
+                    pass
+    # A compiled module imported again (after removal from sys.modules) comes back
+    # with its original attributes; refuse to re-import anything of NumPy's.
+    import importlib.abc
+
+    loaded = {k for k in sys.modules if k == "numpy" or k.startswith("numpy.")}
+
+    class _NoReload(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname, path=None, target=None):
+            if fullname in loaded:
+                raise ForbiddenCall(f"re-importing {fullname} is off-limits in this exercise")
+            return None
+
+    sys.meta_path.insert(0, _NoReload())
+
+
+def job_main(job, blobs, isolate):
     """Runs in the forked job process; ends with os._exit, never returns.
 
     The body runs as a fresh function object whose globals are a private copy of this
@@ -440,10 +810,10 @@ def job_main(job):
     private = dict(globals())
     private["__builtins__"] = dict(builtins.__dict__)
     body = types.FunctionType(_job_body.__code__, private, "job")
-    body(job)
+    body(job, blobs, isolate)
 
 
-def _job_body(job):
+def _job_body(job, blobs, isolate):
     import faulthandler
     import io
     import types
@@ -451,12 +821,17 @@ def _job_body(job):
 
     import numpy as np
 
+    confinement = _enter_job(isolate, job["limits"])
+    if not isolate:
+        os.chdir(job["work_dir"])
+
     _exit = os._exit
-    _replace = os.replace
-    _open = io.open
+    _write = os.write
     _quote = json.encoder.c_encode_basestring_ascii or json.encoder.py_encode_basestring_ascii
     _float_repr = float.__repr__
     _inf = float("inf")
+    _bytes_io = io.BytesIO
+    _load = np.load
 
     def _dumps(obj):
         # A small JSON writer on private builtins only (json.dumps runs Python code
@@ -485,6 +860,15 @@ def _job_body(job):
         if t is dict:
             return "{" + ", ".join([_quote(str(k)) + ": " + _dumps(v) for k, v in obj.items()]) + "}"
         return _quote(str(t))
+
+    def emit(name, data):
+        # One record of the result stream on fd 3: a name, a length, the bytes.
+        raw = name.encode("ascii")
+        view = memoryview(b"KB" + len(raw).to_bytes(1, "little") + raw + len(data).to_bytes(8, "little") + data)
+        while view:
+            n = _write(3, view)
+            view = view[n:]
+
     _shares = np.shares_memory
     _perf = time.perf_counter
     _ndarray = np.ndarray
@@ -494,24 +878,19 @@ def _job_body(job):
     _catch = warnings.catch_warnings
     _simplefilter = warnings.simplefilter
 
-    _set_limits(job["limits"])
     faulthandler.enable(file=sys.stderr)
-    os.chdir(job["work_dir"])
     try:
         sys.stdout.reconfigure(line_buffering=True, errors="backslashreplace")
         sys.stderr.reconfigure(line_buffering=True, errors="backslashreplace")
     except Exception:
         pass
-    out_dir = job["out_dir"]
     token = job["token"]
     filename = job["filename"]
     source_lines = []
 
     def write_json(name, obj):
-        tmp = out_dir + "/." + name + ".tmp"
-        with _open(tmp, "w", encoding="utf-8") as f:
-            f.write(_dumps(obj))
-        _replace(tmp, out_dir + "/" + name)
+        obj["token"] = token  # every record carries the job's token; the parent checks it
+        emit(name, _dumps(obj).encode("utf-8"))
 
     def save_npy(name, arr):
         # A minimal .npy (format 1.0) writer built on C-level methods only, so that
@@ -521,23 +900,22 @@ def _job_body(job):
         header = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (arr.dtype.str, tuple(arr.shape))
         pad = 64 - (10 + len(header) + 1) % 64
         header = (header + " " * pad + "\n").encode("latin1")
-        tmp = out_dir + "/." + name + ".tmp"
-        with _open(tmp, "wb") as f:
-            f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header)
-            f.write(arr.tobytes())
-        _replace(tmp, out_dir + "/" + name)
+        emit(name, b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + arr.tobytes())
 
-    # Inputs: .npy files written by the parent, loaded without pickle.
+    # Inputs: .npy bytes sent by the parent, loaded without pickle.
     arrays = {}
-    in_dir = job["input_dir"]
-    for name in job.get("arrays", []):
-        arrays[name] = np.load(os.path.join(in_dir, name), allow_pickle=False)
+    for name, index in job.get("arrays", {}).items():
+        arrays[name] = _load(_bytes_io(blobs[index]), allow_pickle=False)
+    kept = {}  # results of earlier calls that later calls take as arguments (chains)
 
     test_fns = []
 
     def materialize(ref):
         if "npy" in ref:
             return arrays[ref["npy"]].copy()
+        if "kept" in ref:
+            value = kept[ref["kept"]]
+            return value[ref["item"]] if ref.get("item") is not None else value
         if "json" in ref:
             return ref["json"]
         if "fn" in ref:
@@ -674,9 +1052,7 @@ def _job_body(job):
     module.__file__ = filename
     sys.modules["submission"] = module
     try:
-        with _open(job["source_path"], "rb") as f:
-            raw = f.read()
-        text = raw.decode("utf-8")
+        text = blobs[job["source"]].decode("utf-8")
         source_lines = text.splitlines()
         code = compile(text, filename, "exec", dont_inherit=True)
     except BaseException as exc:
@@ -686,18 +1062,7 @@ def _job_body(job):
         elif isinstance(exc, UnicodeDecodeError):
             import_error["message"] = "the file is not valid UTF-8: " + import_error["message"]
     if import_error is None:
-        for dotted in job.get("forbidden", []):
-            parts = dotted.split(".")
-            owner = np
-            for part in parts[1:-1]:
-                owner = getattr(owner, part, None)
-            if owner is not None and hasattr(owner, parts[-1]):
-                def stub(*a, _name=dotted, **k):
-                    raise ForbiddenCall(f"{_name} is off-limits in this exercise")
-                try:
-                    setattr(owner, parts[-1], stub)
-                except (AttributeError, TypeError):
-                    pass
+        _forbid(job.get("forbidden", []), np)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -744,8 +1109,15 @@ def _job_body(job):
                         except BaseException:
                             pass
                 elapsed = _perf() - start
+                if call.get("keep"):
+                    kept[cid] = result
                 counter[0] = 0
-                record = {"ok": True, "result": encode(result, cid), "elapsed_s": elapsed,
+                sent = result
+                only = call.get("only")
+                if only is not None and type(result) in (tuple, list):
+                    # A chained call sends back only these items (a learner's cache stays here).
+                    sent = tuple(result[i] for i in only if i < len(result))
+                record = {"ok": True, "result": encode(sent, cid), "elapsed_s": elapsed,
                           "warnings": caught}
                 if call.get("save_inputs"):
                     saved = {}
@@ -761,7 +1133,7 @@ def _job_body(job):
                             saved[k] = name
                     record["inputs_after"] = saved
                     views = []
-                    outs = list(leaves(result))
+                    outs = list(leaves(sent))
                     for j, out in enumerate(outs):
                         for key, a in list(enumerate(args)) + list(kwargs.items()):
                             if type(a) is _ndarray and _shares(out, a):
@@ -784,11 +1156,11 @@ def _job_body(job):
     except BaseException:
         pass
     write_json("manifest.json", {"token": token, "done": done,
-                                 "import_error": import_error is not None})
+                                 "import_error": import_error is not None, "confinement": confinement})
     _exit(0)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "zygote":
-        sys.exit(zygote())
+    if len(sys.argv) >= 3 and sys.argv[1] == "zygote":
+        sys.exit(zygote(sys.argv[2], len(sys.argv) > 3 and sys.argv[3] == "isolate"))
     sys.exit(2)

@@ -20,11 +20,14 @@ pass.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
+import secrets
 import signal
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -41,7 +44,7 @@ from engine.spec import (
     ExerciseSpec, GradientCheck, ImmutabilityCheck, PropertyCheck, StabilityCheck,
     TrainingCheck, ValueCheck,
 )
-from engine.worker import JobDir, Worker
+from engine.worker import Worker
 
 M = Message
 REFERENCE_FILENAME = "<reference solution>"
@@ -69,6 +72,8 @@ class Call:
     strict: bool = False
     save_inputs: bool = False
     numgrad: dict[str, Any] | None = None
+    keep: bool = False  # a later call of the same job takes this result as an argument
+    only: list[int] | None = None  # send back only these items of a returned tuple
 
 
 @dataclass
@@ -126,24 +131,47 @@ class Planner:
 # --- serialising calls into a job -----------------------------------------------------------
 
 
-def _job(calls: list[Call], jd: JobDir, source: bytes, filename: str, limits: dict[str, Any],
-         forbidden: list[str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Kept:
+    """An argument that is the result (or one item of it) of an earlier call in the
+    same job: it never leaves the child (a learner's opaque cache)."""
+
+    cid: str
+    item: int | None = None
+
+
+@dataclass
+class Job:
+    spec: dict[str, Any]
+    blobs: list[bytes]
+    token: str
+
+
+def _job(calls: list[Call], source: bytes, filename: str, limits: dict[str, Any],
+         forbidden: list[str]) -> Job:
+    """One job as the zygote takes it: a JSON description and the blobs it names (the
+    source, the input arrays as .npy bytes). Nothing is written to disk."""
     names: dict[int, str] = {}
-    arrays: list[str] = []
+    arrays: dict[str, int] = {}
+    blobs: list[bytes] = [source]
 
     def ref(value: Any) -> dict[str, Any]:
         if isinstance(value, np.ndarray):
             key = id(value)
             if key not in names:
                 name = f"a{len(names) + 1}.npy"
-                np.save(jd.input_dir / name, value, allow_pickle=False)
+                buf = io.BytesIO()
+                np.save(buf, value, allow_pickle=False)
+                arrays[name] = len(blobs)
+                blobs.append(buf.getvalue())
                 names[key] = name
-                arrays.append(name)
             return {"npy": names[key]}
         if isinstance(value, np.generic):
             return {"json": value.item()}
         if isinstance(value, TestFunction):
             return {"fn": value.name}
+        if isinstance(value, Kept):
+            return {"kept": value.cid, "item": value.item}
         if isinstance(value, dict):
             return {"dict": {str(k): ref(v) for k, v in value.items()}}
         if isinstance(value, tuple):
@@ -164,40 +192,48 @@ def _job(calls: list[Call], jd: JobDir, source: bytes, filename: str, limits: di
             entry["strict"] = True
         if call.save_inputs:
             entry["save_inputs"] = True
+        if call.keep:
+            entry["keep"] = True
+        if call.only is not None:
+            entry["only"] = list(call.only)
         if call.numgrad:
             ng = dict(call.numgrad)
             ng["dout"] = ref(ng["dout"]) if ng.get("dout") is not None else None
             entry["numgrad"] = ng
         out_calls.append(entry)
-    source_path = jd.root / "source.py"
-    source_path.write_bytes(source)
-    return {
-        "source_path": str(source_path),
+    token = secrets.token_hex(16)
+    spec = {
+        "source": 0,
         "filename": filename,
-        "input_dir": str(jd.input_dir),
-        "out_dir": str(jd.out_dir),
-        "work_dir": str(jd.work_dir),
-        "token": jd.token,
+        "token": token,
         "arrays": arrays,
         "calls": out_calls,
         "limits": limits,
         "forbidden": forbidden,
     }
+    return Job(spec, blobs, token)
 
 
-def _decode(enc: Any, out_dir: Path) -> Any:
-    """A result as sent by the child (untrusted data) into Python/NumPy values."""
-    if not isinstance(enc, dict):
+def _npy(files: dict[str, bytes], name: Any) -> np.ndarray:
+    if not isinstance(name, str) or not _SAFE_FILE.match(name) or name not in files:
+        raise ValueError("malformed result file name")
+    arr = np.load(io.BytesIO(files[name]), allow_pickle=False)
+    if not isinstance(arr, np.ndarray) or arr.dtype.hasobject:
+        raise ValueError("malformed array")
+    return arr
+
+
+def _decode(enc: Any, files: dict[str, bytes], depth: int = 0) -> Any:
+    """A result as sent by the child (untrusted data) into Python/NumPy values. Raises
+    ValueError (or another ordinary exception) on anything malformed."""
+    if not isinstance(enc, dict) or depth > 8:
         raise ValueError("malformed result")
     t = enc.get("t")
     if t in ("array", "npscalar"):
         name = enc.get("file")
-        if not isinstance(name, str) or not _SAFE_FILE.match(name):
-            raise ValueError("malformed result file name")
-        path = out_dir / name
-        if path.stat().st_size > _MAX_NPY_BYTES:
+        if isinstance(name, str) and len(files.get(name, b"")) > _MAX_NPY_BYTES:
             return Opaque("array too large to compare")
-        arr = np.load(path, allow_pickle=False)
+        arr = _npy(files, name)
         if t == "npscalar":
             if arr.ndim != 0:
                 raise ValueError("malformed scalar")
@@ -212,19 +248,29 @@ def _decode(enc: Any, out_dir: Path) -> Any:
         return float(v)
     if t == "int":
         v = enc.get("v")
-        return int(v)
+        if isinstance(v, str) and re.fullmatch(r"-?[0-9]{1,400}", v):
+            return int(v)
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise ValueError("malformed int")
+        return v
     if t == "bool":
-        return bool(enc.get("v"))
+        v = enc.get("v")
+        if not isinstance(v, bool):
+            raise ValueError("malformed bool")
+        return v
     if t == "none":
         return None
     if t in ("tuple", "list"):
-        items = [_decode(x, out_dir) for x in enc.get("items", [])]
+        raw = enc.get("items", [])
+        if not isinstance(raw, list) or len(raw) > 10_000:
+            raise ValueError("malformed sequence")
+        items = [_decode(x, files, depth + 1) for x in raw]
         return tuple(items) if t == "tuple" else items
     if t == "dict":
         items = enc.get("items", {})
-        if not isinstance(items, dict):
+        if not isinstance(items, dict) or len(items) > 1000:
             raise ValueError("malformed dict")
-        return {str(k): _decode(v, out_dir) for k, v in items.items()}
+        return {str(k): _decode(v, files, depth + 1) for k, v in items.items()}
     if t == "badarray":
         return Opaque(f"array of dtype {enc.get('dtype')}")
     if t == "other":
@@ -232,59 +278,93 @@ def _decode(enc: Any, out_dir: Path) -> Any:
     raise ValueError("malformed result")
 
 
-def _read_json(path: Path) -> Any:
-    if not path.is_file() or path.stat().st_size > 16 * 1024 * 1024:
+_JSON_CAP = 16 * 1024 * 1024
+
+
+def _bounded_number(text: str) -> float | int:
+    if len(text) > 400:
+        raise ValueError("number too long")
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _read_json(files: dict[str, bytes], name: str) -> Any:
+    """A JSON record from the result stream, or None: too large, not UTF-8, not JSON,
+    numbers over 400 digits, nesting too deep (RecursionError) all read as missing."""
+    data = files.get(name)
+    if data is None or len(data) > _JSON_CAP:
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, OSError):
+        return json.loads(data.decode("utf-8"), parse_int=_bounded_number, parse_float=_bounded_number)
+    except (ValueError, RecursionError, UnicodeDecodeError, OverflowError):
         return None
 
 
-def _collect(calls: list[Call], jd: JobDir, summary: dict[str, Any]) -> RunResult:
-    out = jd.out_dir
-    manifest = _read_json(out / "manifest.json")
-    token_ok = isinstance(manifest, dict) and manifest.get("token") == jd.token
+def _collect(calls: list[Call], job: Job, summary: dict[str, Any], files: dict[str, bytes]) -> RunResult:
+    manifest = _read_json(files, "manifest.json")
+    token_ok = isinstance(manifest, dict) and manifest.get("token") == job.token
     import_error = None
-    if token_ok and manifest.get("import_error"):
-        ie = _read_json(out / "import.json")
+    if token_ok and manifest.get("import_error"):  # type: ignore[union-attr]
+        ie = _read_json(files, "import.json")
         import_error = ie if isinstance(ie, dict) else {"kind": "error", "type": "?", "message": "", "frames": []}
+        import_error = _clean_error(import_error)
     outcomes: dict[str, Outcome] = {}
     for call in calls:
-        rec = _read_json(out / f"{call.cid}.json")
-        if not isinstance(rec, dict):
+        rec = _read_json(files, f"{call.cid}.json")
+        if not isinstance(rec, dict) or rec.get("token") != job.token:
             continue
         try:
             if rec.get("ok") is True:
-                o = Outcome(True, _decode(rec.get("result"), out))
+                o = Outcome(True, _decode(rec.get("result"), files))
                 if call.save_inputs:
-                    for key, name in dict(rec.get("inputs_after") or {}).items():
-                        if isinstance(name, str) and _SAFE_FILE.match(name):
-                            o.inputs_after[str(key)] = np.load(out / name, allow_pickle=False)
-                    o.views = [(int(j), str(k)) for j, k in rec.get("views") or []]
+                    inputs_after = rec.get("inputs_after") or {}
+                    if not isinstance(inputs_after, dict):
+                        raise ValueError("malformed inputs")
+                    for key, name in inputs_after.items():
+                        o.inputs_after[str(key)] = _npy(files, name)
+                    views = rec.get("views") or []
+                    if not isinstance(views, list):
+                        raise ValueError("malformed views")
+                    o.views = [(int(j), str(k)) for j, k in views]
             else:
-                info = {k: rec.get(k) for k in ("kind", "type", "message", "frames", "where")}
-                info["kind"] = info["kind"] if info["kind"] in (
-                    "not-started", "memory", "fp", "forbidden", "error", "missing") else "error"
-                info["message"] = str(info.get("message") or "")[:1000]
-                info["frames"] = [f for f in (info.get("frames") or []) if isinstance(f, list) and len(f) == 3][:20]
-                o = Outcome(False, info=info)
+                o = Outcome(False, info=_clean_error(rec))
             el = rec.get("elapsed_s")
-            o.elapsed_s = float(el) if isinstance(el, (int, float)) else None
+            o.elapsed_s = float(el) if isinstance(el, (int, float)) and not isinstance(el, bool) else None
             outcomes[call.cid] = o
-        except (ValueError, OSError, TypeError, KeyError):
+        except Exception:
             summary = dict(summary, malformed=True)
             continue  # a malformed result counts as missing
-    complete = token_ok and summary.get("exit_code") == 0 and (
+    complete = token_ok and summary.get("exit_code") == 0 and not summary.get("malformed") and (
         import_error is not None or all(c.cid in outcomes for c in calls))
     process = _process_status(summary, complete)
     return RunResult(outcomes, import_error, complete, process, summary)
 
 
+def _clean_error(rec: dict[str, Any]) -> dict[str, Any]:
+    """An error record from the child with every field of a usable type."""
+    kind = rec.get("kind")
+    frames = []
+    raw_frames = rec.get("frames")
+    for f in (raw_frames if isinstance(raw_frames, list) else [])[:20]:
+        if isinstance(f, list) and len(f) == 3 and isinstance(f[0], int) and not isinstance(f[0], bool):
+            frames.append([f[0], str(f[1])[:100], str(f[2])[:200]])
+    where = rec.get("where")
+    if not (isinstance(where, list) and len(where) == 3):
+        where = None
+    else:
+        where = [str(where[0])[:100], where[1] if isinstance(where[1], int) else 0, str(where[2])[:100]]
+    return {
+        "kind": kind if kind in ("not-started", "memory", "fp", "forbidden", "error", "missing") else "error",
+        "type": str(rec.get("type") or "Exception")[:100],
+        "message": str(rec.get("message") or "")[:1000],
+        "frames": frames,
+        "where": where,
+    }
+
+
 def _process_status(summary: dict[str, Any], complete: bool) -> str | None:
     if summary.get("timed_out"):
         return "timeout"
-    if summary.get("output_limit"):
+    if summary.get("output_limit") or summary.get("result_limit"):
         return "output-limit"
     if summary.get("signal") == getattr(signal, "SIGXCPU", -1):
         return "timeout"
@@ -323,20 +403,32 @@ def run_check(worker: Worker, spec: ExerciseSpec, learner_file: str | os.PathLik
         return _report(results, t0, exercise, None, exc.message)
 
     _resolve(planner.learner, reference)
-    with JobDir() as jd:
-        job = _job(planner.learner, jd, source, str(path), limits, list(spec.forbidden))
-        summary = worker.run(job)
-        learner = _collect(planner.learner, jd, summary)
+    job = _job(planner.learner, source, str(path), limits, list(spec.forbidden))
+    summary, files = worker.run(job.spec, job.blobs, "learner")
+    learner = _collect(planner.learner, job, summary, files)
+    del files
 
     ctx = _Eval(worker, spec, learner, reference, limits)
     results = []
     for check, evaluate in evaluators:
         try:
-            with np.errstate(all="ignore"):  # the learner's NaN must not warn in kb's own process
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the learner's values must not warn in kb's own process
                 results.append(evaluate(ctx))
         except ReferenceError_ as exc:
             results.append(_result(check, "error", exc.message))
+        except Exception as exc:  # a value no evaluator foresaw: the learner's, so a fail
+            results.append(_unusable(check, exc))
     return _report(results, t0, exercise, learner, None)
+
+
+def _unusable(check: Any, exc: Exception) -> CheckResult:
+    what = f"{type(exc).__name__}: {str(exc)[:200]}"
+    return _result(check, "fail", M(
+        f"Your function returned something this check cannot use ({what}). Return what the signature "
+        "says: plain float64 NumPy arrays, Python numbers, or tuples of them.",
+        f"你的函数返回了本项检查无法使用的值（{what}）。请按函数签名返回：float64 NumPy 数组、Python 数值，"
+        "或由它们组成的元组。"), unusable=what)
 
 
 def _reference(worker: Worker, spec: ExerciseSpec, calls: list[Call], limits: dict[str, Any]) -> dict[str, Outcome]:
@@ -348,10 +440,9 @@ def _reference(worker: Worker, spec: ExerciseSpec, calls: list[Call], limits: di
         cache.move_to_end(key)
         return cache[key]
     ref_limits = dict(limits, timeout_s=max(60.0, 3 * float(limits["timeout_s"])), cpu_s=None)
-    with JobDir() as jd:
-        job = _job(calls, jd, spec.solution.encode("utf-8"), REFERENCE_FILENAME, ref_limits, [])
-        summary = worker.run(job)
-        run = _collect(calls, jd, summary)
+    job = _job(calls, spec.solution.encode("utf-8"), REFERENCE_FILENAME, ref_limits, [])
+    summary, files = worker.run(job.spec, job.blobs, "reference")
+    run = _collect(calls, job, summary, files)
     _require_reference(run, calls)
     cache[key] = run.outcomes
     while len(cache) > 64:
@@ -510,6 +601,10 @@ def _from_error(check: Any, info: dict[str, Any], call: Call | None, at_import: 
                  f"{fn_zh} 调用了 sys.exit(){where_zh}；请改为返回结果。")
     else:
         head = M(f"{fn} raised {etype}: {emsg}{where}.", f"{fn_zh} 抛出了 {etype}: {emsg}{where_zh}。")
+    if etype == "PermissionError" and "not permitted" in emsg:
+        head = head + M(" Checks run in a sandbox: code may not start processes, open network connections "
+                        "or signal other processes.",
+                        "检查在沙箱中运行：代码不能启动进程、建立网络连接或向其他进程发送信号。")
     if frames:
         tb = _frames_text(frames)
         head = head + M(f"\nTraceback (your code):\n{tb}", f"\n调用栈（你的代码）：\n{tb}")
@@ -844,9 +939,16 @@ def _property_failure(fn: str, prop: Any, out: Any, neg: Any, args: list[Any], c
     if prop.type == "partition":
         return _partition_failure(fn, prop, out, args)
     leaves = _leaves(out)
+    if not leaves:
+        return M(f"{fn} returned {type_name(out)} with nothing in it; expected numbers.",
+                 f"{fn} 返回了空的 {type_name(out)}；应返回数值。")
     for leaf in leaves:
-        if isinstance(leaf, Opaque) or not (isinstance(leaf, np.ndarray) or np.isscalar(leaf)):
+        if isinstance(leaf, Opaque) or not (isinstance(leaf, np.ndarray) or np.isscalar(leaf)) \
+                or isinstance(leaf, (str, bytes)):
             return M(f"{fn} returned {type_name(leaf)}, not numbers.", f"{fn} 返回了 {type_name(leaf)}，而不是数值。")
+        if np.iscomplexobj(leaf) or (isinstance(leaf, np.ndarray) and leaf.dtype.kind not in "biuf"):
+            return M(f"{fn} returned {type_name(leaf)}: expected real numbers.",
+                     f"{fn} 返回了 {type_name(leaf)}：应为实数。")
     arrays = [np.asarray(x, dtype=np.float64) if not isinstance(x, np.ndarray) else x for x in leaves]
     shown = show_inputs(ctx)
     tail = (M(" ", "") + shown) if shown else M("", "")
@@ -1108,10 +1210,10 @@ def _plan_training(planner: Planner, spec: ExerciseSpec, check: TrainingCheck) -
                                             f"{fn}()：损失记录中有 NaN 或 inf：训练发散了，或损失里出现了 log(0)？"))
         # Score the returned parameters with the reference forward on held-out data.
         score_call = Call("s1", check.forward, [clean, X_te], {})
-        with JobDir() as jd:
-            job = _job([score_call], jd, spec.solution.encode("utf-8"), REFERENCE_FILENAME,
-                       dict(ev.limits, timeout_s=max(60.0, float(ev.limits["timeout_s"])), cpu_s=None), [])
-            run = _collect([score_call], jd, ev.worker.run(job))
+        job = _job([score_call], spec.solution.encode("utf-8"), REFERENCE_FILENAME,
+                   dict(ev.limits, timeout_s=max(60.0, float(ev.limits["timeout_s"])), cpu_s=None), [])
+        summary, files = ev.worker.run(job.spec, job.blobs, "reference")
+        run = _collect([score_call], job, summary, files)
         _require_reference(run, [score_call])
         probs = np.asarray(run.outcomes["s1"].value, dtype=np.float64).reshape(-1)
         acc = float(np.mean((probs >= 0.5) == (y_te >= 0.5)))

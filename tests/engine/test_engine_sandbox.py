@@ -316,26 +316,30 @@ def test_correct_values_then_exit_is_never_a_pass(run):
     assert report.status == "crashed"
 
 
-def test_background_processes_are_killed(run):
+def test_background_processes_are_refused_and_none_is_left(run):
     marker = f"{os.getpid()}{time.monotonic_ns() % 100000}"
     report, elapsed = timed(run, f"""
         import os, subprocess, time
 
         def double(x):
-            subprocess.Popen(["sleep", "{marker}1"])           # same process group
-            if os.fork() == 0:                                # escapes the group
-                os.setsid()
-                subprocess.Popen(["sleep", "{marker}2"])
-                time.sleep(600)
-                os._exit(0)
+            for start in (lambda: subprocess.Popen(["sleep", "{marker}1"]), os.fork):
+                try:
+                    if start() == 0:
+                        os.setsid()
+                        subprocess.Popen(["sleep", "{marker}2"])
+                        time.sleep(600)
+                        os._exit(0)
+                except OSError as exc:
+                    print("refused:", type(exc).__name__)
             return 2.0 * x
     """)
     assert report.status == "pass"
+    assert report.stdout.count("refused: PermissionError") >= 2
     assert elapsed <= LIMIT + 1.0
     assert_no_leftover(report, f"sleep {marker}1", f"sleep {marker}2")
 
 
-def test_background_process_holding_the_pipe_does_not_hang_the_check(run):
+def test_a_process_started_at_import_is_refused(run):
     marker = f"{os.getpid()}{time.monotonic_ns() % 100000}"
     report, elapsed = timed(run, f"""
         import subprocess, sys
@@ -345,22 +349,40 @@ def test_background_process_holding_the_pipe_does_not_hang_the_check(run):
         def double(x):
             return 2.0 * x
     """)
-    assert report.status == "pass"
+    assert report.status == "error"
+    assert "may not start processes" in report.checks[0].message.en
     assert elapsed <= LIMIT + 1.0
     assert_no_leftover(report, f"sleep {marker}3")
 
 
-def test_killing_the_worker_is_crashed_and_the_worker_restarts(run, worker):
+def test_signalling_the_worker_is_refused_and_the_worker_lives_on(run, worker):
     before = worker.pid
     report, elapsed = timed(run, """
         import os, signal
         def double(x):
-            os.kill(os.getppid(), signal.SIGKILL)
+            for pid in {os.getppid(), 0, -1, 1}:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
             return 2.0 * x
     """)
+    assert report.status == "pass"
+    assert elapsed <= LIMIT + 1.0
+    assert worker.pid == before and pid_alive(before)
+    assert run(SPEC, CORRECT).status == "pass"
+
+
+def test_a_killed_worker_is_crashed_and_restarts(run, worker, tmp_path):
+    before = worker.pid
+    path = tmp_path / "slow.py"
+    path.write_text("import time\ndef double(x):\n    time.sleep(1)\n    return 2.0 * x\n")
+    import signal
+    import threading
+
+    threading.Timer(0.5, lambda: os.kill(before, signal.SIGKILL)).start()
+    report, elapsed = timed(lambda spec, _src: engine.check(spec, path, worker=worker), "")
     assert report.status == "crashed"
-    # The job may or may not get to answer some calls before it dies with its parent;
-    # either way the run is incomplete and says why.
     said = [report.message.en] + [c.message.en for c in report.checks]
     assert any("killed" in m for m in said), said
     assert elapsed <= LIMIT + 1.0 + 3.0  # the parent's grace period for a silent worker

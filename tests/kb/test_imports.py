@@ -9,6 +9,7 @@ import os
 import pkgutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import venv
 from pathlib import Path
@@ -165,9 +166,16 @@ def test_the_wheel_carries_the_content_and_an_installed_kb_finds_it(tmp_path):
     assert not [n for n in names if n.startswith("content/")]  # only inside the package
 
     # Install it (dependencies from this environment) and run the console script.
+    # A venv of its own whose dependencies come from this environment through a .pth
+    # file (system_site_packages would reach the bare base interpreter when the tests
+    # themselves run inside a venv). A .pth line adds a directory without running the
+    # .pth files in it, so this environment's editable kb stays out of sight.
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
+    site_dir = env_dir / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    deps = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+    (site_dir / "_kb_test_deps.pth").write_text("\n".join(sorted(deps)) + "\n")
     proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps",
                            "--no-index", "--ignore-installed", str(wheel)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
