@@ -9,6 +9,7 @@ import re
 
 from kb.i18n import pick, tr
 from kb.schema import Application, Concept, EntryBase, Exercise, Faq, LearningPath, Quiz, Tool
+from kb.text import terminal_safe
 
 KIND_NAMES = {
     "concept": ("Concept", "概念"), "faq": ("FAQ", "常见问题"), "tool": ("Tool", "工具"),
@@ -25,7 +26,8 @@ def kind_name(kind: str, lang: str) -> str:
 
 
 def entry_markdown(entry: EntryBase, lang: str, *, title: bool = True) -> str:
-    """The entry's learner-facing text as Markdown (without links and backlinks)."""
+    """The entry's learner-facing text as Markdown (without links and backlinks), free of
+    terminal control sequences (content packs are user data)."""
     t = lambda en, zh: tr(lang, en, zh)  # noqa: E731
     out: list[str] = []
     if title:
@@ -79,7 +81,7 @@ def entry_markdown(entry: EntryBase, lang: str, *, title: bool = True) -> str:
             note = f" — {pick(step.note, lang)}" if step.note else ""
             out.append(f"{i}. {verbs[step.do]} `{step.ref}`{note}")
         out.append("")
-    return unwrap("\n".join(out))
+    return terminal_safe(unwrap("\n".join(out)))
 
 
 _CJK_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")

@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(func(args) or 0)
     except UserError as exc:
-        print(f"kb: {exc}", file=sys.stderr)
+        from kb.text import terminal_safe
+
+        print(f"kb: {terminal_safe(str(exc))}", file=sys.stderr)  # may quote a file name or content
         return exc.code
     except KeyboardInterrupt:
         print(file=sys.stderr)

@@ -7,6 +7,7 @@ import json
 
 from kb.cli import UserError
 from kb.i18n import tr
+from kb.text import terminal_safe
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -77,7 +78,8 @@ def cmd_path(args: argparse.Namespace) -> int:
         for path, st, nxt in rows:
             done = sum(1 for s in st if s.state == "done")
             frac = progress_fraction(st)
-            print(f"{path.id:<{width}}  {done:>2}/{len(st):<2} {frac * 100:>3.0f}%  {pick(path.title, lang)}")
+            title = terminal_safe(pick(path.title, lang))
+            print(f"{path.id:<{width}}  {done:>2}/{len(st):<2} {frac * 100:>3.0f}%  {title}")
         print(tr(lang, "Show one: kb path ID", "查看某条路径：kb path ID"))
         return 0
 
@@ -106,10 +108,10 @@ def cmd_path(args: argparse.Namespace) -> int:
         return 0
 
     done = sum(1 for s in st if s.state == "done")
-    print(f"{pick(path.title, lang)}  ({path.id})  " + tr(lang, f"{done}/{len(st)} done", f"已完成 {done}/{len(st)}"))
+    print(f"{terminal_safe(pick(path.title, lang))}  ({path.id})  " + tr(lang, f"{done}/{len(st)} done", f"已完成 {done}/{len(st)}"))
     labels = STATE_LABELS[lang]
     for s in st:
-        title = pick(s.title, lang) if s.title is not None else ""
+        title = terminal_safe(pick(s.title, lang)) if s.title is not None else ""
         extra = ""
         if s.do == "quiz" and s.total and s.state != "missing":
             extra = tr(lang, f" — {s.done}/{s.total} known", f" — 已掌握 {s.done}/{s.total}")
@@ -118,7 +120,7 @@ def cmd_path(args: argparse.Namespace) -> int:
             line += f" · {title}"
         print(line + extra + (f"  [{labels[s.state]}]" if s.state in ("missing", "started") else ""))
         if s.note is not None:
-            print(f"        {pick(s.note, lang)}")
+            print(f"        {terminal_safe(pick(s.note, lang))}")
     if nxt is None:
         print(tr(lang, "Path complete. Keep reviewing with kb quiz.", "路径已完成。继续用 kb quiz 复习。"))
     else:

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from kb.cli import UserError
 from kb.i18n import tr
+from kb.text import terminal_safe
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -267,17 +268,17 @@ def cmd_settings(args: argparse.Namespace) -> int:
     store = open_progress(args)
     with store_errors(args):
         if args.key is None:
-            for key, value in sorted(store.settings().items()):
-                print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+            for key, value in sorted(store.settings().items()):  # values may come from an import
+                print(terminal_safe(f"{key} = {json.dumps(value, ensure_ascii=False)}"))
             return 0
         if args.value is None:
-            print(json.dumps(store.get_setting(args.key), ensure_ascii=False))
+            print(terminal_safe(json.dumps(store.get_setting(args.key), ensure_ascii=False)))
             return 0
         try:
             store.set_setting(args.key, _parse_value(args.value))
         except ValueError as exc:
             raise UserError(tr(args.lang, str(exc), _zh_setting_error(args.key, str(exc)))) from None
-    print(f"{args.key} = {json.dumps(store.get_setting(args.key), ensure_ascii=False)}")
+    print(terminal_safe(f"{args.key} = {json.dumps(store.get_setting(args.key), ensure_ascii=False)}"))
     return 0
 
 

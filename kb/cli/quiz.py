@@ -14,6 +14,7 @@ import time
 
 from kb.cli import UserError
 from kb.i18n import tr
+from kb.text import terminal_safe
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,9 +67,9 @@ def _show_item(entry, index: int, total: int, lang: str) -> None:
            "again": tr(lang, "again", "再练")}[entry.kind]
     print()
     print(f"[{index}/{total}] {tag} · {item.id}")
-    print(pick(item.question, lang))
+    print(terminal_safe(pick(item.question, lang)))  # content text: no terminal controls
     for i, choice in enumerate(getattr(item, "choices", None) or []):
-        print(f"  {LETTERS[i]}. {pick(choice, lang)}")
+        print(f"  {LETTERS[i]}. {terminal_safe(pick(choice, lang))}")
     print(tr(lang, f"({input_hint(item, lang)}; Enter = don't know)", f"（{input_hint(item, lang)}；直接回车 = 不会）"))
 
 
@@ -142,8 +143,9 @@ def cmd_quiz(args: argparse.Namespace) -> int:
                 if grade.correct:
                     print(tr(lang, "✓ Right.", "✓ 正确。"))
                 else:
-                    print(tr(lang, f"✗ Not quite. Answer: {grade.expected}", f"✗ 不对。正确答案：{grade.expected}"))
-                explanation = pick(entry.item.explanation, lang)
+                    expected = terminal_safe(grade.expected)
+                    print(tr(lang, f"✗ Not quite. Answer: {expected}", f"✗ 不对。正确答案：{expected}"))
+                explanation = terminal_safe(pick(entry.item.explanation, lang))
                 if explanation:
                     print(explanation)
                 proposed = propose_rating(grade.correct)

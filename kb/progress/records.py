@@ -9,6 +9,9 @@ from datetime import datetime
 # fsrs.State values, mirrored so that readers need not import fsrs.
 LEARNING, REVIEW, RELEARNING = 1, 2, 3
 STATE_NAMES = {LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+# A quiz answer is a letter, a number or a phrase; the log keeps at most this much of one
+# (the store cuts longer ones, an import refuses them), so every export imports again.
+MAX_ANSWER_CHARS = 4096
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from kb.progress.models import (
     SettingRow,
     UnlockRow,
 )
-from kb.progress.records import Attempt, CardState, Review, ReviewOutcome
+from kb.progress.records import MAX_ANSWER_CHARS, Attempt, CardState, Review, ReviewOutcome
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -655,7 +655,7 @@ class ProgressStore:
                 rating=rating,
                 state_before=before.state if before else None,
                 correct=correct,
-                answer=answer,
+                answer=answer[:MAX_ANSWER_CHARS] if answer else answer,  # an import accepts no more
                 duration_ms=duration_ms,
             )
             s.add(_review_row(review))

@@ -179,3 +179,236 @@ def test_export_overwrites_atomically(tmp_path, clock):
         export_file(s, target)
     assert json.loads(target.read_text("utf-8"))["format"] == "kb-progress"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+# --- hostile files: bounded import ------------------------------------------------------------
+#
+# Each file below is an export from another machine with one hostile value in it. The
+# import must refuse it with one line naming the record and field, write nothing (the
+# file also carries new reviews, attempts and reads that a partial import would add),
+# and leave `kb progress` and `kb quiz` working.
+
+QUIZ_ITEMS = ("relu-negative", "sigmoid-range")  # the quiz in tests/kb/fixtures/pack
+
+
+def other_machine(tmp_path, clock) -> dict:
+    with new_store(tmp_path, "other", clock) as other:
+        other.record_review("relu-negative", 3, correct=True, answer="b", duration_ms=900, fuzz=False)
+        other.record_review("sigmoid-range", 1, correct=False, answer="t", fuzz=False)
+        other.record_attempt("sigmoid", "fail", 1.5, 1, False, report_json='{"status": "fail"}')
+        other.mark_read("relu")
+        return export_data(other)
+
+
+def local_snapshot():
+    with open_store() as s:
+        return {**snapshot(s), "unlocks": s.hints_unlocked("sigmoid")}
+
+
+def write_json(path, data) -> str:
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")  # NaN/Infinity written as such
+    return str(path)
+
+
+def card_of(data, item):
+    return next(c for c in data["cards"] if c["item_id"] == item)
+
+
+HUGE = int("9" * 400)
+
+HOSTILE = {
+    "negative stability": (lambda d: card_of(d, "relu-negative").update(stability=-5), "stability", "out of range"),
+    "NaN stability": (lambda d: card_of(d, "relu-negative").update(stability=float("nan")), "stability", "finite"),
+    "infinite difficulty": (lambda d: card_of(d, "relu-negative").update(difficulty=float("inf")), "difficulty",
+                            "finite"),
+    "reps 2**63-1": (lambda d: card_of(d, "relu-negative").update(reps=2**63 - 1), "reps", "9223372036854775807"),
+    "due 9999-12-31": (lambda d: card_of(d, "relu-negative").update(due="9999-12-31"), "due", "time zone"),
+    "due 9999-12-31 UTC": (lambda d: card_of(d, "relu-negative").update(due="9999-12-31T23:59:59+00:00"), "due",
+                           "outside"),
+    "400-digit reps": (lambda d: card_of(d, "relu-negative").update(reps=HUGE), "reps", "huge number"),
+    "400-digit stability": (lambda d: card_of(d, "relu-negative").update(stability=HUGE), "stability", "huge"),
+    "400-digit date": (lambda d: d["reviews"][0].update(at=HUGE), "reviews[0].at", "ISO 8601"),
+    "long answer": (lambda d: d["reviews"][0].update(answer="x" * 10_000), "reviews[0].answer", "too long"),
+    "huge report_json": (lambda d: d["attempts"][0].update(report_json="{}" + " " * 1_200_000),
+                         "attempts[0].report_json", "too long"),
+}
+
+
+@pytest.fixture
+def cli(kb, pack, monkeypatch):
+    """``cli("progress")`` → Result, with the fixture pack's quiz loaded."""
+    import io
+
+    def run(*argv, stdin=""):
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        return kb("--content", str(pack), *argv)
+
+    return run
+
+
+def assert_kb_still_works(cli):
+    res = cli("progress")
+    assert res.code == 0 and "Traceback" not in res.err, res.err
+    res = cli("quiz", "--new", "5", stdin="b\n\nf\n\n")
+    assert res.code == 0 and "Traceback" not in res.err, res.err
+    assert "Session: 1 answered" in res.out or "Session: 2 answered" in res.out  # whatever was due
+
+
+@pytest.mark.parametrize("case", list(HOSTILE), ids=list(HOSTILE))
+def test_a_hostile_value_is_refused_and_changes_nothing(tmp_path, clock, cli, case):
+    mutate, field, fragment = HOSTILE[case]
+    data = other_machine(tmp_path, clock)
+    mutate(data)
+    with open_store() as local:  # some history of our own, so that a merge would change it
+        local.record_review("relu-negative", 1, correct=False, fuzz=False)
+        local.unlock_hint("sigmoid")
+    before = local_snapshot()
+    res = cli("progress", "import", write_json(tmp_path / "hostile.json", data))
+    assert res.code == 1
+    assert field in res.err and fragment in res.err and "Traceback" not in res.err
+    assert len(res.err.strip().splitlines()) == 1
+    assert local_snapshot() == before
+    assert_kb_still_works(cli)
+
+
+def test_a_100_mb_answer_is_refused_by_the_file_size_cap(tmp_path, clock, cli):
+    data = other_machine(tmp_path, clock)
+    data["reviews"][0]["answer"] = "x" * (100 * 1024 * 1024)
+    path = write_json(tmp_path / "huge.json", data)
+    del data
+    before = local_snapshot()
+    res = cli("progress", "import", path)
+    assert res.code == 1 and "larger than 64 MB" in res.err and "Traceback" not in res.err
+    assert local_snapshot() == before
+    assert_kb_still_works(cli)
+
+
+def test_the_same_file_without_the_hostile_value_imports(tmp_path, clock, cli):
+    path = write_json(tmp_path / "fine.json", other_machine(tmp_path, clock))
+    res = cli("progress", "import", path)
+    assert res.code == 0, res.err
+    with open_store() as s:
+        assert len(s.reviews()) == 2 and len(s.attempts()) == 1
+    assert_kb_still_works(cli)
+
+
+def test_refusals_are_in_chinese_too(tmp_path, clock, cli):
+    data = other_machine(tmp_path, clock)
+    card_of(data, "relu-negative")["stability"] = -5
+    res = cli("--lang", "zh", "progress", "import", write_json(tmp_path / "hostile.json", data))
+    assert res.code == 1 and "cards[" in res.err and "超出范围" in res.err
+
+
+@pytest.mark.parametrize(
+    "mutate, fragment",
+    [
+        (lambda d: d["cards"][0].update(difficulty=11.0), "cards[0].difficulty"),
+        (lambda d: d["cards"][0].update(difficulty=0.5), "cards[0].difficulty"),
+        (lambda d: d["cards"][0].update(stability=0.0), "cards[0].stability"),
+        (lambda d: d["cards"][0].update(reps="3"), "cards[0].reps: expected a whole number"),
+        (lambda d: d["cards"][0].update(reps=3.0), "cards[0].reps: expected a whole number"),
+        (lambda d: d["cards"][0].update(lapses=-1), "cards[0].lapses"),
+        (lambda d: d["cards"][0].update(lapses=99, reps=1), "more lapses than reviews"),
+        (lambda d: d["cards"][0].update(state=2, step=4), "cards[0].step"),
+        (lambda d: d["cards"][0].update(state=3, step=None), "cards[0].step"),
+        (lambda d: d["cards"][0].update(state=2, stability=None, difficulty=None), "cards[0].stability"),
+        (lambda d: d["cards"][0].update(difficulty=None), "both be set"),
+        (lambda d: d["cards"][0].update(item_id="a\x1b[2Jb"), "cards[0].item_id"),
+        (lambda d: d["cards"][0].update(item_id="x" * 201), "cards[0].item_id"),
+        (lambda d: d["cards"][0].update(due="0001-01-01T00:00:00+01:00"), "cards[0].due"),
+        (lambda d: d["cards"][0].update(due="1999-12-31T00:00:00+00:00"), "outside 2000"),
+        (lambda d: d["cards"][0].update(last_review="2" * 1000), "cards[0].last_review"),
+        (lambda d: d["reviews"][0].update(duration_ms=2**40), "reviews[0].duration_ms"),
+        (lambda d: d["reviews"][0].update(answer=["not", "text"]), "reviews[0].answer: expected a string"),
+        (lambda d: d["reviews"][0].update(answer="\ud800"), "reviews[0].answer"),
+        (lambda d: d["reviews"][0].update(answer="a\x00b"), "reviews[0].answer"),
+        (lambda d: d["attempts"][0].update(duration_s=float("inf")), "attempts[0].duration_s"),
+        (lambda d: d["attempts"][0].update(hints_seen=10**6), "attempts[0].hints_seen"),
+        (lambda d: d["attempts"][0].update(report_json="{oops"), "attempts[0].report_json: not a JSON object"),
+        (lambda d: d["attempts"][0].update(report_json='{"x": NaN}'), "attempts[0].report_json"),
+        (lambda d: d["unlocks"][0].update(hints_unlocked=2**63), "unlocks[0].hints_unlocked"),
+        (lambda d: d["reads"][0].update(count=2**63), "reads[0].count"),
+        (lambda d: d["settings"].update(theme=float("nan")), "settings.theme"),
+        (lambda d: d["settings"].update(theme="x" * 10_000), "settings.theme"),
+        (lambda d: d["settings"].update(theme=json.loads("[" * 40 + "]" * 40)), "settings.theme"),
+        (lambda d: d["settings"].update({"k" * 101: 1}), "settings["),
+        (lambda d: d.update(version=0), "version"),
+        (lambda d: d.update(version=10**400), "newer kb"),
+    ],
+)
+def test_out_of_range_values_are_refused_and_change_nothing(tmp_path, clock, mutate, fragment):
+    with new_store(tmp_path, "s", clock) as s:
+        fill(s, clock)
+        data = json.loads(json.dumps(export_data(s)))
+        data["reviews"][0]["uid"] = "brand-new-uid"  # would be added if the import went ahead
+        data["attempts"][0]["uid"] = "brand-new-attempt"
+        mutate(data)
+        before = snapshot(s)
+        with pytest.raises(ImportFormatError) as err:
+            import_data(s, data, source="backup.json")
+        assert fragment in str(err.value) and str(err.value).startswith("backup.json")
+        assert "\n" not in str(err.value)
+        assert snapshot(s) == before
+        s.record_review("a", 3, fuzz=False)  # and the store goes on working
+
+
+def test_a_card_state_the_scheduler_rejects_is_refused(tmp_path, clock, monkeypatch):
+    """Past the range checks, each card is answered once in a dry run: whatever fsrs
+    raises for a state (here simulated) refuses the file instead of a later answer."""
+    import kb.quiz.scheduling as scheduling
+
+    real = scheduling.apply_rating
+
+    def picky(scheduler, before, item_id, rating, now):
+        if item_id == "b":
+            raise AssertionError("card.step is None")
+        return real(scheduler, before, item_id, rating, now)
+
+    with new_store(tmp_path, "s", clock) as s:
+        fill(s, clock)
+        data = export_data(s)
+        data["reviews"][0]["uid"] = "brand-new-uid"
+        before = snapshot(s)
+        monkeypatch.setattr(scheduling, "apply_rating", picky)
+        with pytest.raises(ImportFormatError, match=r"cards\[1\]: the scheduler cannot use this card state"):
+            import_data(s, data, source="backup.json")
+        assert snapshot(s) == before
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ('{"format": "kb-progress", "version": 1, "settings": {"a": ' + "[" * 100_000 + "]" * 100_000 + "}}",
+         "nested too deeply"),
+        ('{"format": "kb-progress", "version": ' + "9" * 5000 + "}", "thousands of digits"),
+        ("[1, 2", "not a JSON file"),
+    ],
+    ids=["deep", "5000-digit", "truncated"],
+)
+def test_a_file_json_cannot_hold_is_a_clear_error(tmp_path, clock, text, fragment):
+    (tmp_path / "x.json").write_text(text, "utf-8")
+    with new_store(tmp_path, "s", clock) as s:
+        with pytest.raises(ImportFormatError, match=fragment):
+            import_file(s, tmp_path / "x.json")
+
+
+def test_file_size_is_capped_while_reading(tmp_path, clock, monkeypatch):
+    import kb.progress.transfer as transfer
+
+    monkeypatch.setattr(transfer, "MAX_FILE_BYTES", 1000)
+    (tmp_path / "big.json").write_bytes(b" " * 1001)
+    (tmp_path / "latin1.json").write_bytes(b'{"format": "\xe9"}')
+    with new_store(tmp_path, "s", clock) as s:
+        with pytest.raises(ImportFormatError, match="larger than"):
+            import_file(s, tmp_path / "big.json")
+        with pytest.raises(ImportFormatError, match="not UTF-8"):
+            import_file(s, tmp_path / "latin1.json")
+
+
+def test_long_answers_are_cut_when_recorded_so_every_export_imports(tmp_path, clock):
+    from kb.progress.records import MAX_ANSWER_CHARS
+
+    with new_store(tmp_path, "a", clock) as a, new_store(tmp_path, "b", clock) as b:
+        a.record_review("a", 3, answer="y" * (MAX_ANSWER_CHARS + 10), fuzz=False)
+        assert len(a.reviews()[0].answer) == MAX_ANSWER_CHARS
+        assert import_data(b, export_data(a)).reviews_added == 1

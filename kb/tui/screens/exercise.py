@@ -144,9 +144,10 @@ class ExerciseScreen(KbScreen):
                 opened.solution = store.solution_unlocked(entry.id)
                 attempts = store.attempts(entry.id)
                 if attempts and attempts[-1].report_json:
-                    from engine.report import Report
+                    from kb.stored_report import read_stored_report
 
-                    opened.report = Report.from_json(attempts[-1].report_json)
+                    # an unreadable stored report (old, imported, hand-edited) is just not shown
+                    opened.report = read_stored_report(attempts[-1].report_json)
             worker = self.app.engine_worker()
             if worker is not None:
                 self.warm(entry, worker)
