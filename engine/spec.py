@@ -28,6 +28,9 @@ binary, shape, seed, ...}`` (seeded generator) or ``{linspace: [start, stop, num
 ``{function: NAME}``: a callable from the engine's fixed registry of test functions
 (``TEST_FUNCTIONS``, defined in ``_child.py``; never code from the content), for
 exercises whose learner function takes a function, such as a gradient checker.
+Every input is built in the checking process, so the models refuse what cannot be built
+(ragged values, overflowing generator parameters, a shape that does not fit ``num``);
+``engine.inputs.materialise`` builds them all ahead of time and caps their total size.
 
 This module imports pydantic only (never NumPy), so that importing ``engine`` is cheap.
 """
@@ -35,10 +38,12 @@ This module imports pydantic only (never NumPy), so that importing ``engine`` is
 from __future__ import annotations
 
 import ast
+import math
 import re
+import sys
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -47,7 +52,9 @@ DType = Literal["float64", "float32", "int64", "int32", "bool"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Infinities and NaN are legitimate inputs ({value: [.inf, .nan]}): keep them through
+    # JSON (kb's index stores entries as JSON), where pydantic would otherwise write null.
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
 
 
 class Bilingual(_Strict):
@@ -77,17 +84,98 @@ class Bilingual(_Strict):
 
 # --- inputs --------------------------------------------------------------------------
 
+# Every input is built in the checking process before any code runs, so a spec that
+# validates must build: rectangular values, generator parameters that cannot overflow,
+# shapes that fit. Generated inputs stay within this magnitude (extreme values for
+# stability checks are written out with ``{value: ...}``, where ±inf and NaN are allowed
+# too, as YAML's ``.inf`` and ``.nan``).
+MAX_MAGNITUDE = 1e6
+MAX_ELEMENTS = 1_000_000  # per array
+_MAX_NDIM = 32
+_FLOAT32_MAX = 3.4028234663852886e38
+_INT_RANGE = {"int64": (-(2**63), 2**63 - 1), "int32": (-(2**31), 2**31 - 1)}
+
+
+def _bounded(name: str, x: float) -> float:
+    if not math.isfinite(x) or abs(x) > MAX_MAGNITUDE:
+        raise ValueError(f"{name} must be a finite number between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}, "
+                         f"not {x!r} (generated inputs stay in a range where building them cannot overflow; "
+                         "write extreme values out with {value: [...]})")
+    return x
+
+
+def _nested_shape(value: Any, at: str, leaves: list[tuple[str, Any]], depth: int = 0) -> tuple[int, ...]:
+    """The shape of a nested list of numbers, collecting its leaves; ragged lists
+    (which NumPy cannot turn into an array) are refused, naming where."""
+    if not isinstance(value, list):
+        leaves.append((at, value))
+        if len(leaves) > MAX_ELEMENTS:
+            raise ValueError(f"more than {MAX_ELEMENTS:,} elements")
+        return ()
+    if depth >= _MAX_NDIM:
+        raise ValueError(f"nested more than {_MAX_NDIM} levels deep")
+    shapes = [_nested_shape(v, f"{at}[{i}]", leaves, depth + 1) for i, v in enumerate(value)]
+    for i, shape in enumerate(shapes[1:], 1):
+        if shape != shapes[0]:
+            def what(k: int, sh: tuple[int, ...]) -> str:
+                return (f"{at}[{k}] is a number" if not sh else
+                        f"{at}[{k}] has {sh[0]} element{'s' if sh[0] != 1 else ''}" if len(sh) == 1 else
+                        f"{at}[{k}] has shape {sh}")
+            raise ValueError(f"ragged: {what(i, shape)} but {what(0, shapes[0])}; every row along an axis "
+                             "needs the same length")
+    return (len(value),) + (shapes[0] if shapes else ())
+
+
+def _leaf_problem(x: Any, dtype: str) -> str | None:
+    if isinstance(x, str):
+        try:
+            float(x)
+        except ValueError:
+            return f"{x!r} is not a number"
+        return f"{x!r} is text, not a number (YAML reads 1e5 as text: write 1.0e5)"
+    if not isinstance(x, (bool, int, float)):
+        return f"{x!r} is not a number"
+    if dtype == "bool":
+        return None if x in (0, 1) else f"{x!r} is not true/false (or 0/1), as dtype bool needs"
+    if isinstance(x, float) and not math.isfinite(x):
+        return None if dtype.startswith("float") else f"{x!r} has no {dtype} value"
+    if dtype in _INT_RANGE:
+        lo, hi = _INT_RANGE[dtype]
+        if isinstance(x, float) and not x.is_integer():
+            return f"{x!r} is not a whole number, as dtype {dtype} needs"
+        if not lo <= x <= hi:
+            return f"{x!r} is outside the range of {dtype}"
+        return None
+    limit = _FLOAT32_MAX if dtype == "float32" else sys.float_info.max
+    if abs(x) > limit:  # a huge YAML integer, or float32's smaller range
+        return f"{x!r} is beyond the range of {dtype} (write .inf if infinity is meant)"
+    return None
+
 
 class FixedArray(_Strict):
-    """An explicit array (nested lists) or 0-d array (a number)."""
+    """An explicit array (nested lists of numbers) or 0-d array (a number). Rows along
+    an axis have equal lengths; ``.inf``/``.nan`` are allowed for float dtypes."""
 
+    dtype: DType = "float64"  # declared first: the value's check depends on it
     value: Any
-    dtype: DType = "float64"
+
+    @field_validator("value")
+    @classmethod
+    def _array(cls, value: Any, info: ValidationInfo) -> Any:
+        leaves: list[tuple[str, Any]] = []
+        _nested_shape(value, "value", leaves)
+        dtype = info.data.get("dtype", "float64")
+        for at, x in leaves:
+            problem = _leaf_problem(x, dtype)
+            if problem is not None:
+                raise ValueError(f"{at}: {problem}" if at != "value" else problem)
+        return value
 
 
 class RandomArray(_Strict):
     """A seeded array: ``normal`` (loc, scale), ``uniform`` [low, high), ``integers``
-    [low, high), ``binary`` (0/1 integers with P(1) = ``p``)."""
+    [low, high) (whole numbers), ``binary`` (0/1 integers with P(1) = ``p``). Parameters
+    are finite and at most ``MAX_MAGNITUDE`` in size."""
 
     random: Literal["normal", "uniform", "integers", "binary"]
     shape: list[Annotated[int, Field(ge=0, le=100_000)]]
@@ -99,22 +187,53 @@ class RandomArray(_Strict):
     p: float = Field(default=0.5, ge=0, le=1)
     dtype: DType | None = None  # float64 for normal/uniform, int64 for integers/binary
 
-    @model_validator(mode="after")
-    def _bounds(self) -> "RandomArray":
-        if self.random in ("uniform", "integers") and self.low >= self.high:
-            raise ValueError("low must be less than high")
-        size = 1
-        for n in self.shape:
-            size *= n
-        if size > 1_000_000:
-            raise ValueError("at most 1,000,000 elements")
-        return self
+    @field_validator("shape")
+    @classmethod
+    def _size(cls, shape: list[int]) -> list[int]:
+        if math.prod(shape) > MAX_ELEMENTS:
+            raise ValueError(f"at most {MAX_ELEMENTS:,} elements (this shape has {math.prod(shape):,})")
+        return shape
+
+    @field_validator("loc", "scale", "low", "high")
+    @classmethod
+    def _finite(cls, x: float, info: ValidationInfo) -> float:
+        x = _bounded(str(info.field_name), x)
+        if info.field_name in ("low", "high") and info.data.get("random") == "integers" and not x.is_integer():
+            raise ValueError(f"{info.field_name} must be a whole number for random: integers, not {x!r}")
+        return x
+
+    @field_validator("high")
+    @classmethod
+    def _order(cls, high: float, info: ValidationInfo) -> float:
+        low = info.data.get("low")
+        if info.data.get("random") in ("uniform", "integers") and low is not None and low >= high:
+            raise ValueError(f"high ({high:g}) must be greater than low ({low:g})")
+        return high
 
 
 class Linspace(_Strict):
-    linspace: tuple[float, float, Annotated[int, Field(ge=1, le=1_000_000)]]
+    """``{linspace: [start, stop, num]}``, optionally reshaped to ``shape`` (which must
+    hold exactly ``num`` elements)."""
+
+    linspace: tuple[float, float, Annotated[int, Field(ge=1, le=MAX_ELEMENTS)]]
     shape: list[Annotated[int, Field(ge=0)]] | None = None  # reshape
     dtype: DType = "float64"
+
+    @field_validator("linspace")
+    @classmethod
+    def _ends(cls, value: tuple[float, float, int]) -> tuple[float, float, int]:
+        _bounded("start", value[0])
+        _bounded("stop", value[1])
+        return value
+
+    @field_validator("shape")
+    @classmethod
+    def _fits(cls, shape: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        lin = info.data.get("linspace")
+        if shape is not None and lin is not None and math.prod(shape) != lin[2]:
+            raise ValueError(f"shape {shape} holds {math.prod(shape):,} elements but linspace makes "
+                             f"num = {lin[2]:,}")
+        return shape
 
 
 # The engine's test functions, by name. Each is defined in ``_child.py`` (``_test_functions``)
@@ -143,7 +262,42 @@ class FunctionRef(_Strict):
 
 
 ArraySpec = Union[FixedArray, RandomArray, Linspace]
-Arg = Union[ArraySpec, FunctionRef, bool, int, float, None]
+
+_ARG_KEYS = {"value": "FixedArray", "random": "RandomArray", "linspace": "Linspace", "function": "FunctionRef"}
+
+
+def _arg_kind(value: Any) -> str | None:
+    """Which kind of input ``value`` is, so that a mistake in one is reported against
+    that kind alone (not once for every member of the union)."""
+    if isinstance(value, dict):
+        return next((tag for key, tag in _ARG_KEYS.items() if key in value), None)
+    if isinstance(value, BaseModel):
+        return type(value).__name__ if type(value).__name__ in _ARG_KEYS.values() else None
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):  # "1e5": YAML reads it as text; pydantic reads it as a number
+        try:
+            float(value)
+        except ValueError:
+            return None
+        return "number"
+    return None
+
+
+# Capitalised tags: kb's loader drops them from error locations, so a problem points at
+# the field itself (``args[0].low``).
+Arg = Annotated[
+    Union[Annotated[FixedArray, Tag("FixedArray")], Annotated[RandomArray, Tag("RandomArray")],
+          Annotated[Linspace, Tag("Linspace")], Annotated[FunctionRef, Tag("FunctionRef")],
+          Annotated[bool, Tag("bool")], Annotated[Union[int, float], Tag("number")], Annotated[None, Tag("none")]],
+    Discriminator(_arg_kind, custom_error_type="input_kind",
+                  custom_error_message="an input is a number, true/false, null, or a mapping with one of "
+                                       "value, random, linspace or function"),
+]
 
 
 class Case(_Strict):
@@ -260,6 +414,32 @@ class PropertyCheck(_CallCheck):
     # is read the same way.
     output: int | None = Field(default=None, ge=0)
 
+    @field_validator("properties")
+    @classmethod
+    def _negatable_cases(cls, properties: list[Any], info: ValidationInfo) -> list[Any]:
+        """A symmetry calls f(-x): checking negates the first positional argument of
+        every case before any code runs, so each case needs one that ``-`` works on.
+        (What ``same-shape`` and ``partition`` read from the arguments is checked when
+        the inputs are built: ``engine.inputs.materialise``.)"""
+        symmetries = [p.type for p in properties if p.type in ("odd", "even", "complement")]
+        if not symmetries:
+            return properties
+        for case_no, case in enumerate(info.data.get("cases") or []):
+            if not case.args:
+                raise ValueError(f"{symmetries[0]!r} negates the first positional argument, but cases[{case_no}] "
+                                 "has none (give it args: [...])")
+            if not _negatable(case.args[0]):
+                raise ValueError(f"{symmetries[0]!r} negates the first positional argument, but "
+                                 f"cases[{case_no}].args[0] is not a number or a numeric array")
+        return properties
+
+
+def _negatable(arg: Any) -> bool:
+    """Whether ``-arg`` works on the built input (NumPy refuses ``-`` on booleans)."""
+    if isinstance(arg, (FixedArray, RandomArray, Linspace)):
+        return arg.dtype != "bool"
+    return isinstance(arg, (int, float)) and not isinstance(arg, bool)
+
 
 class GradientCheck(_CheckBase):
     """``backward(*backward_args)`` must return the gradients of
@@ -293,13 +473,18 @@ class GradientCheck(_CheckBase):
         for name in self.wrt:
             if name not in self.inputs:
                 raise ValueError(f"wrt: {name!r} is not an input name")
+            if not _negatable(self.inputs[name]):  # perturbed as a float64 array
+                raise ValueError(f"wrt: input {name!r} is not a number or a numeric array")
         return self
 
 
 class Dataset(_Strict):
     """A synthetic dataset generated by the engine from a seed."""
 
-    name: Literal["binary-8d"]
+    # binary-8d: a linear score plus interaction and curvature terms (a linear model
+    # gets far); xor-8d: the sign of a product in a random 2-D subspace (no linear model
+    # beats chance, a small ReLU network does).
+    name: Literal["binary-8d", "xor-8d"]
     n_train: int = Field(default=500, ge=10, le=100_000)
     n_test: int = Field(default=500, ge=10, le=100_000)
     seed: int = Field(default=0, ge=0)
@@ -321,8 +506,43 @@ class TrainingCheck(_CheckBase):
     loss_must_fall: bool = True
 
 
+class Diagnosis(_Strict):
+    """A known mistake the reference's trajectory function can reproduce
+    (``reference(..., mistake=NAME)``), and what to tell a learner whose trajectory
+    follows it."""
+
+    mistake: str = Field(pattern=SLUG, max_length=60)
+    message: Bilingual
+
+
+class TrajectoryCheck(_CheckBase):
+    """The training function is checked step by step, not only by its result.
+
+    ``call(X, y, epochs=0, batch_size=N, lr=lr, seed=seed)`` returns the initial
+    parameters; ``call(X, y, epochs=j, batch_size=N, lr=lr, seed=seed)`` for
+    j = 1 … ``steps`` (full batch: one update per epoch, so shuffling cannot matter)
+    must follow, within ``rtol``/``atol``, the trajectory of the solution's
+    ``reference(params, X, y, steps, lr, mistake=None) -> (list of params after each
+    step, list of the loss before each step)`` started from those same parameters; the
+    returned history must hold those losses. A trajectory that follows one of the
+    ``diagnoses`` instead gets that diagnosis's message."""
+
+    kind: Literal["trajectory"]
+    call: str = Field(pattern=IDENT)
+    dataset: Dataset
+    steps: int = Field(default=4, ge=2, le=20)
+    lr: float = Field(default=0.01, gt=0, le=1)
+    seed: int = Field(default=0, ge=0)
+    params: dict[str, list[Annotated[int, Field(ge=1)]]] = Field(min_length=1)  # name -> shape
+    reference: str = Field(pattern=IDENT)
+    diagnoses: list[Diagnosis] = []
+    rtol: float = Field(default=1e-5, ge=0)
+    atol: float = Field(default=1e-8, ge=0)
+
+
 Check = Annotated[
-    Union[ValueCheck, StabilityCheck, ImmutabilityCheck, PropertyCheck, GradientCheck, TrainingCheck],
+    Union[ValueCheck, StabilityCheck, ImmutabilityCheck, PropertyCheck, GradientCheck, TrainingCheck,
+          TrajectoryCheck],
     Field(discriminator="kind"),
 ]
 
@@ -405,9 +625,10 @@ class ExerciseSpec(_Strict):
             for name in filter(None, called):
                 if name not in names:
                     raise ValueError(f"checks[{i}]: {name!r} is not one of functions {names}")
-            forward = getattr(check, "forward", None)
-            if forward and forward not in in_solution:
-                raise ValueError(f"checks[{i}]: the solution does not define {forward}()")
+            for role in ("forward", "reference"):
+                helper = getattr(check, role, None)
+                if helper and helper not in in_solution:
+                    raise ValueError(f"checks[{i}]: the solution does not define {helper}()")
             if check.id is None:
                 counts[check.kind] = counts.get(check.kind, 0) + 1
                 check.id = f"{check.kind}-{counts[check.kind]}"

@@ -174,9 +174,18 @@ class _Zygote:
         msg = self.read(time.monotonic() + timeout)
         if not msg or not msg.get("ready"):
             detail = str((msg or {}).get("error") or "no answer")
-            self.kill()
+            if self.eof:
+                try:
+                    self.proc.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    pass
             err = self.stderr_text()
-            raise WorkerError(f"the checking process did not start: {detail}" + (f" ({err})" if err else ""))
+            self.kill()
+            if err and detail == "no answer":
+                detail = err
+            elif err:
+                detail = f"{detail} ({err})"
+            raise WorkerError(f"the checking process did not start: {detail}")
         self.ready = True
         self.info = msg
 

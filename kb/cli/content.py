@@ -43,7 +43,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from kb.quality import quality_problems
 
     content = load_roots(_roots(args, args.dirs))
-    problems = list(content.problems)
+    problems = list(content.problems) + _exercise_input_problems(content)
     if args.strict:
         problems += quality_problems(content)
     shown = [p for p in problems if args.strict or p.severity == "error"]
@@ -64,6 +64,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
                      + (f"，{len(warnings)} 个警告（仅在 --strict 下算作失败）" if warnings else ""))
         print(summary, file=sys.stderr)
     return 1 if shown else 0
+
+
+def _exercise_input_problems(content) -> list:
+    """Every input of every exercise check, built as checking would build it (the engine
+    runs no code for this): what cannot be built, or is too large in all, is an error
+    here rather than a crash when a learner checks."""
+    from kb.schema import Exercise
+
+    exercises = [(ident, e) for ident, e in content.entries.items() if isinstance(e, Exercise)]
+    if not exercises:
+        return []
+    from engine.inputs import materialise  # NumPy: only when there are exercises
+
+    out = []
+    for ident, ex in exercises:
+        try:
+            found = materialise(ex)
+        except Exception as exc:  # materialise reports per input; this is a last resort
+            out.append(content.problem(ident, ("checks",), "checks",
+                                       f"the checks' inputs cannot be built: {type(exc).__name__}: {exc}"))
+            continue
+        out += [content.problem(ident, p.loc, p.field, p.message) for p in found]
+    return sorted(out, key=lambda p: (p.path, p.line, p.col))
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -131,7 +154,9 @@ def _console():
 def _print_markdown(markdown: str) -> None:
     from rich.markdown import Markdown
 
-    _console().print(Markdown(markdown, code_theme="ansi_dark", inline_code_theme="ansi_dark"))
+    from kb.text import terminal_safe
+
+    _console().print(Markdown(terminal_safe(markdown), code_theme="ansi_dark", inline_code_theme="ansi_dark"))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -151,10 +176,24 @@ def cmd_index(args: argparse.Namespace) -> int:
 def _highlighted(snippet: str, spans: list[tuple[int, int]]):
     from rich.text import Text as RichText
 
-    out = RichText(snippet)
-    for s, e in spans:
-        out.stylize("bold yellow", s, e)
+    from kb.text import terminal_safe
+
+    out, at = RichText(), 0  # cleaned piece by piece: the spans index the raw snippet
+    for s, e in sorted(spans):
+        out.append(terminal_safe(snippet[at:max(at, s)]))
+        out.append(terminal_safe(snippet[max(at, s):e]), style="bold yellow")
+        at = max(at, e)
+    out.append(terminal_safe(snippet[at:]))
     return out
+
+
+def _safe(text: str) -> str:
+    """Content text for console.print markup: no terminal controls, brackets literal."""
+    from rich.markup import escape
+
+    from kb.text import terminal_safe
+
+    return escape(terminal_safe(text))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -172,7 +211,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     console = _console()
     for h in hits:
-        console.print(f"[bold]{pick(h.title, args.lang)}[/]  [dim]{kind_name(h.kind, args.lang)} · {h.id}[/]")
+        console.print(f"[bold]{_safe(pick(h.title, args.lang))}[/]  [dim]{kind_name(h.kind, args.lang)} · {h.id}[/]")
         console.print(_highlighted(h.snippet, h.highlights), style="default")
         console.print()
     return 0
@@ -244,13 +283,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         kind = kind_name(r.kind, args.lang)
         pad = " " * (width - cell_len(kind))  # Chinese characters take two cells
-        console.print(f"[dim]{kind}{pad}[/] [bold]{r.id}[/]  {pick(r.title, args.lang)}", soft_wrap=True)
+        console.print(f"[dim]{kind}{pad}[/] [bold]{r.id}[/]  {_safe(pick(r.title, args.lang))}", soft_wrap=True)
     print(tr(args.lang, f"{len(rows)} entries", f"共 {len(rows)} 个条目"), file=sys.stderr)
     return 0
 
 
 def cmd_faq(args: argparse.Namespace) -> int:
     from kb.i18n import pick
+    from kb.text import terminal_safe
 
     cat = open_catalog(args)
     query = " ".join(args.query).strip()
@@ -260,7 +300,7 @@ def cmd_faq(args: argparse.Namespace) -> int:
             print(json.dumps([f.to_dict() for f in faqs], ensure_ascii=False, indent=2))
         else:
             for f in faqs:
-                print(f"{f.id:<36} {pick(f.title, args.lang)}")
+                print(f"{f.id:<36} {terminal_safe(pick(f.title, args.lang))}")
         return 0
     hits = cat.search(query, kind="faq", limit=4, lang=args.lang, mode="any")
     if not hits:
@@ -277,5 +317,5 @@ def cmd_faq(args: argparse.Namespace) -> int:
         print()
         print(tr(args.lang, "See also:", "另见："))
         for h in hits[1:]:
-            print(f"  kb faq {h.id:<34} {pick(h.title, args.lang)}")
+            print(f"  kb faq {h.id:<34} {terminal_safe(pick(h.title, args.lang))}")
     return 0

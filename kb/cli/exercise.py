@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any
 
 from kb.i18n import tr
+from kb.text import terminal_safe
 
 STATUS_MARK = {
     "pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "memory": "M", "crashed": "☠",
@@ -74,6 +76,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("id", metavar="ID")
     q.set_defaults(func=cmd_reset)
 
+    q = ex.add_parser("sandbox", help="which isolation confines your code during a check, and why")
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.set_defaults(func=cmd_sandbox)
+
     q = ex.add_parser("watch", help="re-check your file every time you save it (Ctrl-C to stop)")
     q.add_argument("id", metavar="ID")
     q.add_argument("--file", metavar="PATH", help="watch this file instead of your exercise file")
@@ -116,6 +122,10 @@ def _run(handler):
         except _Fail as exc:
             print(f"kb: {exc}", file=sys.stderr)
             return exc.code
+        except _sandbox_errors() as exc:  # type: ignore[misc]
+            print(tr(lang, f"kb: {exc} (KB_SANDBOX=require). See `kb exercise sandbox`.",
+                     f"kb：{exc}（KB_SANDBOX=require）。见 `kb exercise sandbox`。"), file=sys.stderr)
+            return 1
         except _store_errors() as exc:  # type: ignore[misc]
             msg = exc.message(lang) if hasattr(exc, "message") else str(exc)
             print(f"kb: {msg}", file=sys.stderr)
@@ -123,6 +133,22 @@ def _run(handler):
 
     wrapped.__name__ = handler.__name__
     return wrapped
+
+
+def _sandbox_errors() -> tuple[type[BaseException], ...]:
+    from engine.sandbox import SandboxUnavailable  # standard library only
+
+    return (SandboxUnavailable,)
+
+
+def _say_isolation(worker: Any, lang: str) -> None:
+    """Once per command, plainly: learner code ran without the namespace sandbox."""
+    iso = worker.isolation
+    if iso is not None and iso.mode == "limits" and worker.mode != "off":
+        print(tr(lang, f"kb: your code ran with resource limits only, not in the sandbox: {iso.reason}. "
+                       "See `kb exercise sandbox`.",
+                 f"kb：你的代码只在资源限制下运行，没有沙箱隔离：{iso.reason}。见 `kb exercise sandbox`。"),
+              file=sys.stderr)
 
 
 def _store_errors() -> tuple[type[BaseException], ...]:
@@ -241,8 +267,10 @@ def print_report(report, ex, lang: str, out=None) -> None:
     print(head, file=out)
     previous = None
     for c in report.checks:
-        title = c.title.get(lang)
-        message = c.message.get(lang)
+        # Messages quote the learner's exceptions and values: nothing in them may act on
+        # the terminal.
+        title = terminal_safe(c.title.get(lang))
+        message = terminal_safe(c.message.get(lang))
         if c.status != "pass" and message == previous:
             print(f"  {STATUS_MARK.get(c.status, '?')} {title} " + tr(lang, "(same as above)", "（同上）"), file=out)
             continue
@@ -255,7 +283,7 @@ def print_report(report, ex, lang: str, out=None) -> None:
                                      ("Your code wrote to stderr", "你的代码写到 stderr 的内容", report.stderr)):
         if text.strip():
             print(tr(lang, f"{label_en}:", f"{label_zh}："), file=out)
-            lines = text.rstrip("\n").splitlines()
+            lines = terminal_safe(text).rstrip("\n").splitlines()
             for line in lines[:40]:
                 print(f"  | {line}", file=out)
             if len(lines) > 40:
@@ -273,7 +301,15 @@ def print_report(report, ex, lang: str, out=None) -> None:
 def _check_json(report, ex) -> str:
     data = report.to_dict()
     data["exercise"] = ex.id
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return _json(data)
+
+
+def _json(data: Any) -> str:
+    """JSON for the terminal: json.dumps escapes C0 controls but, with non-ASCII kept
+    readable, lets DEL and the C1 controls (0x9b acts as ESC [ on some terminals) through
+    raw; they can only occur inside strings, where the escaped form means the same."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @_run
@@ -302,6 +338,7 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     else:
         print_report(report, ex, lang)
     sys.stdout.flush()
+    _say_isolation(worker, lang)
     # The verdict is on screen first; then the attempt goes to the progress store
     # (SQLAlchemy and the store's migration check cost more than the check itself).
     store, why = exercises.open_store_quietly()
@@ -318,53 +355,123 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
 
 
 def _check_all(args: argparse.Namespace, lang: str) -> int:
+    """Every exercise: its inputs build, its reference passes and its starter does not.
+    One exercise that cannot be checked (an exception anywhere in checking it) is that
+    exercise's error line; the others are still checked, and the exit status says so."""
     import tempfile
-    from pathlib import Path
 
     import engine
 
-    with engine.Worker() as worker:
+    worker = engine.Worker()  # the child imports NumPy while this process loads the content
+    try:
         from kb import exercises
 
         items = exercises.all_exercises(_extra(args))
         if not items:
             raise _Fail(tr(lang, "no exercises found", "没有找到任何练习"))
-        problems = 0
         results = []
         with tempfile.TemporaryDirectory(prefix="kb-check-all-") as tmp:
             for ex in items:
-                ref_path = Path(tmp) / f"{ex.id}.solution.py"
-                ref_path.write_text(ex.solution, encoding="utf-8")
-                starter_path = Path(tmp) / f"{ex.id}.starter.py"
-                starter_path.write_text(ex.starter, encoding="utf-8")
-                ref = engine.check(ex, ref_path, worker=worker)
-                starter = engine.check(ex, starter_path, worker=worker)
-                ok = ref.status == "pass" and starter.status != "pass"
-                problems += not ok
-                results.append({"exercise": ex.id, "ok": ok, "reference": ref.status, "starter": starter.status,
-                                "reference_s": round(ref.duration_s, 3),
-                                "failures": [{"name": c.name, "status": c.status, "message": c.message.to_dict()}
-                                             for c in ref.checks if c.status != "pass"]})
+                try:
+                    row = _check_one(ex, tmp, worker, lang)
+                except Exception as exc:  # any failure is this exercise's, not the run's
+                    row = {"exercise": ex.id, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+                    worker.close()  # it may have been left mid-job: the next exercise gets a fresh one
+                    worker = engine.Worker()
+                results.append(row)
                 if not args.json:
-                    mark = "✓" if ok else "✗"
-                    print(f"{mark} {ex.id:<18} reference: {ref.status:<12} starter: {starter.status:<12} "
-                          f"({ref.duration_s:.2f} s)")
-                    if ref.status != "pass":
-                        for c in ref.checks:
-                            if c.status != "pass":
-                                print(f"    {c.name}: {c.message.get(lang)}")
-                    if starter.status == "pass":
-                        print(tr(lang, "    the starter passes: its checks cannot tell it from a solution",
-                                 "    初始代码竟然通过了检查：这些检查无法区分它和答案"))
+                    _print_check_row(row, lang)
+                    sys.stdout.flush()  # one line per exercise as it finishes, also into a pipe
+    finally:
+        worker.close()
+    bad = [r["exercise"] for r in results if not r["ok"]]
     if args.json:
-        print(json.dumps({"ok": problems == 0, "exercises": results}, ensure_ascii=False, indent=2))
+        print(_json({"ok": not bad, "exercises": results}))
     else:
-        print(tr(lang, f"{len(results) - problems} of {len(results)} exercises OK.",
-                 f"{len(results)} 个练习中 {len(results) - problems} 个正常。"))
-    return 0 if problems == 0 else 1
+        print(tr(lang, f"{len(results) - len(bad)} of {len(results)} exercises OK.",
+                 f"{len(results)} 个练习中 {len(results) - len(bad)} 个正常。")
+              + (tr(lang, f" Not OK: {', '.join(bad)}.", f"有问题的：{'、'.join(bad)}。") if bad else ""))
+    return 0 if not bad else 1
+
+
+def _check_one(ex, tmp: str, worker, lang: str) -> dict[str, Any]:
+    """One exercise's row for ``check --all``."""
+    from pathlib import Path
+
+    import engine
+    from engine.inputs import materialise
+
+    # Inputs first: a spec that cannot be built (or is too large) would fail, or fill
+    # memory, inside the check; `kb validate` reports the same problems.
+    problems = materialise(ex)
+    if problems:
+        return {"exercise": ex.id, "ok": False,
+                "error": tr(lang, "the checks' inputs cannot be built (`kb validate` reports where)",
+                            "检查的输入无法构建（`kb validate` 会指出位置）"),
+                "problems": [str(p) for p in problems]}
+    ref_path = Path(tmp) / f"{ex.id}.solution.py"
+    ref_path.write_text(ex.solution, encoding="utf-8")
+    starter_path = Path(tmp) / f"{ex.id}.starter.py"
+    starter_path.write_text(ex.starter, encoding="utf-8")
+    ref = engine.check(ex, ref_path, worker=worker)
+    starter = engine.check(ex, starter_path, worker=worker)
+    return {"exercise": ex.id, "ok": ref.status == "pass" and starter.status != "pass",
+            "reference": ref.status, "starter": starter.status, "reference_s": round(ref.duration_s, 3),
+            "failures": [{"name": c.name, "status": c.status, "message": c.message.to_dict()}
+                         for c in ref.checks if c.status != "pass"]}
+
+
+def _print_check_row(row: dict[str, Any], lang: str) -> None:
+    ident = row["exercise"]
+    if "error" in row:
+        print(f"{STATUS_MARK['error']} {ident:<18} " + tr(lang, "error: ", "出错：") + terminal_safe(row["error"]))
+        for problem in row.get("problems", []):
+            print(f"    {terminal_safe(problem)}")
+        return
+    mark = "✓" if row["ok"] else "✗"
+    print(f"{mark} {ident:<18} reference: {row['reference']:<12} starter: {row['starter']:<12} "
+          f"({row['reference_s']:.2f} s)")
+    for failure in row["failures"]:
+        print(f"    {failure['name']}: {terminal_safe(failure['message'][lang])}")
+    if row["starter"] == "pass":
+        print(tr(lang, "    the starter passes: its checks cannot tell it from a solution",
+                 "    初始代码竟然通过了检查：这些检查无法区分它和答案"))
 
 
 # --- hint / solution ---------------------------------------------------------------------------------
+
+
+@_run
+def cmd_sandbox(args: argparse.Namespace, lang: str) -> int:
+    from engine.worker import Worker
+
+    with Worker() as worker:
+        worker.wait_ready()
+        iso = worker.isolation
+    assert iso is not None
+    if args.json:
+        print(_json(dict(iso.to_dict(), requested=worker.mode)))
+        return 0
+    if iso.mode == "namespaces":
+        print(tr(lang, "Sandbox: namespaces (bubblewrap, then a user, PID, mount and IPC namespace of its own "
+                       "for each check)",
+                 "沙箱：命名空间（bubblewrap，并且每次检查都有自己的用户、PID、挂载和 IPC 命名空间）"))
+        print(tr(lang, f"  bwrap: {iso.bwrap}", f"  bwrap：{iso.bwrap}"))
+        print(tr(lang, "  your code sees: the system libraries, Python's standard library and NumPy, read-only;\n"
+                       "  a private 64 MiB /tmp; no network, no other process, none of your files",
+                 "  你的代码能看到：只读的系统库、Python 标准库和 NumPy；私有的 64 MiB /tmp；\n"
+                 "  看不到网络、其他进程和你的任何文件"))
+    else:
+        print(tr(lang, "Sandbox: resource limits only (no namespaces)", "沙箱：只有资源限制（没有命名空间）"))
+        print(tr(lang, f"  why: {iso.reason}", f"  原因：{iso.reason}"))
+        print(tr(lang, "  your code can read and write your files like any program you run",
+                 "  你的代码可以像你运行的任何程序一样读写你的文件"))
+    seccomp = tr(lang, "on: no new processes, sockets, ptrace or mounts", "开启：不能创建进程、套接字，不能 ptrace 或挂载")
+    print(tr(lang, f"  seccomp filter: {seccomp if iso.seccomp else 'not available here'}",
+             f"  seccomp 过滤器：{seccomp if iso.seccomp else '此系统不可用'}"))
+    print(tr(lang, "  limits: time, CPU, memory (address space), output; KB_SANDBOX=off|require chooses",
+             "  限制：时间、CPU、内存（地址空间）、输出；用 KB_SANDBOX=off|require 选择"))
+    return 0
 
 
 @_run

@@ -105,7 +105,26 @@ class KbApp(App[None]):
                     self._engine_worker = engine.Worker()
                 except Exception:
                     return None
+                threading.Thread(target=self._announce_isolation, args=(self._engine_worker,), daemon=True).start()
             return self._engine_worker
+
+    def _announce_isolation(self, worker) -> None:
+        """Say once, plainly, when learner code runs without the namespace sandbox."""
+        try:
+            worker.wait_ready()
+        except Exception:
+            return  # a check will report the failure itself
+        iso = worker.isolation
+        if iso is None or iso.mode != "limits" or worker.mode == "off":
+            return
+        try:
+            self.call_from_thread(
+                self.notify,
+                tr(self.lang, f"Your code runs with resource limits only, not in the sandbox: {iso.reason}.",
+                   f"你的代码只在资源限制下运行，没有沙箱隔离：{iso.reason}。"),
+                title=tr(self.lang, "Sandbox", "沙箱"), severity="warning", timeout=10)
+        except Exception:  # the app is closing
+            pass
 
     def on_unmount(self) -> None:
         with self._engine_lock:

@@ -506,3 +506,35 @@ def test_no_process_is_left_after_a_worker_closes():
     assert not wait_gone(pids)
     assert not any(pid_alive(p) for p in pids)
 
+
+
+def test_a_sandbox_that_cannot_start_falls_back_once_and_says_why(monkeypatch, tmp_path):
+    from engine import sandbox, worker as worker_module
+
+    broken = tmp_path / "bwrap"
+    broken.write_text("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(sandbox, "bwrap_candidates", lambda: [str(broken)])
+    monkeypatch.setattr(worker_module, "_FAILED", {})
+    path = tmp_path / "ok.py"
+    path.write_text(CORRECT)
+    with engine.Worker(sandbox_mode="auto") as w:
+        assert engine.check(SPEC, path, worker=w).status == "pass"
+        assert w.isolation is not None and w.isolation.mode == "limits"
+        assert "No permissions to create new namespace" in w.isolation.reason
+    with engine.Worker(sandbox_mode="require") as w:
+        with pytest.raises(engine.sandbox.SandboxUnavailable):
+            engine.check(SPEC, path, worker=w)
+
+
+def test_kb_says_which_sandbox_is_active(tmp_path):
+    env = dict(os.environ, KB_HOME=str(tmp_path), KB_SANDBOX="off")
+    proc = subprocess.run([sys.executable, "-m", "kb", "exercise", "sandbox", "--json"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["mode"] == "limits" and "KB_SANDBOX=off" in data["reason"]
+    env["KB_SANDBOX"] = "auto"
+    proc = subprocess.run([sys.executable, "-m", "kb", "--lang", "zh", "exercise", "sandbox"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.startswith("沙箱：")
