@@ -17,7 +17,11 @@ Interleaved, so that machine noise hits every side alike, each figure the median
                 stdout, and when the process has ended (after recording the attempt
                 in the progress store);
 * training      the reference ``training-loop`` solution: ``train()`` in this process,
-                and its whole check through a warm worker.
+                and its whole check through a warm worker;
+* sandbox       the same warm check with the namespace sandbox turned off
+                (``KB_SANDBOX=off``: resource limits and seccomp only), and an empty job
+                (no calls) in each mode: their difference is what a job's own
+                namespaces cost; and a worker's start until both children are ready.
 
 Absolute times vary between machines and runs; the ratios are what to compare. No
 assertions: this is a measurement.
@@ -37,15 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
-
 import engine  # noqa: E402
-from kb.schema import Exercise  # noqa: E402
-
-
-def load(ident: str) -> Exercise:
-    data = yaml.safe_load((ROOT / "content" / "exercises" / f"{ident}.yaml").read_text(encoding="utf-8"))
-    return Exercise.model_validate(data)
+from engine.checker import _job  # noqa: E402
+from kb.exercises import load  # noqa: E402
 
 
 def timed(fn) -> float:
@@ -87,9 +85,26 @@ def main(argv: list[str] | None = None) -> int:
 
     cold_cli()  # creates the progress store once, as a learner's first check would
 
-    samples: dict[str, list[float]] = {k: [] for k in ("numpy", "warm", "first", "cli", "train", "train_check")}
-    with engine.Worker() as worker:
+    samples: dict[str, list[float]] = {k: [] for k in (
+        "numpy", "warm", "first", "cli", "train", "train_check", "warm_off", "empty", "empty_off",
+        "start", "start_off")}
+    empty = _job([], b"", "<empty>", sigmoid.limits.model_dump(), [])
+
+    def started(mode: str) -> None:
+        with engine.Worker(sandbox_mode=mode) as w:
+            w.wait_ready()
+
+    with engine.Worker(sandbox_mode="require") as worker, engine.Worker(sandbox_mode="off") as plain:
         worker.wait_ready()
+        plain.wait_ready()
+        isolation = worker.isolation
+
+        def warm_off() -> None:
+            assert engine.check(sigmoid, ref_file, worker=plain).status == "pass"
+
+        def empty_job(w: engine.Worker) -> None:
+            summary, _ = w.run(dict(empty.spec), empty.blobs)
+            assert summary.get("exit_code") == 0, summary
 
         def warm() -> None:
             assert engine.check(sigmoid, ref_file, worker=worker).status == "pass"
@@ -99,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             assert engine.check(sigmoid, ref_file, worker=worker).status == "pass"
 
         warm()
+        warm_off()
         ns: dict = {}
         exec(compile(training.solution, "<training-loop solution>", "exec"), ns)
         from engine.inputs import dataset
@@ -110,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
             samples["warm"].append(timed(warm))
             samples["first"].append(timed(first))
             samples["cli"].append(timed(cold_cli))
+            samples["warm_off"].append(timed(warm_off))
+            samples["empty"].append(timed(lambda: empty_job(worker)))
+            samples["empty_off"].append(timed(lambda: empty_job(plain)))
+            samples["start"].append(timed(lambda: started("require")))
+            samples["start_off"].append(timed(lambda: started("off")))
             if i < max(3, args.repeat // 2):
                 samples["train"].append(timed(lambda: ns["train"](X, y, **kwargs)))
                 samples["train_check"].append(timed(
@@ -127,6 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         ("cold `kb exercise check sigmoid`: process done", "cli", None),
         ("reference training-loop: train() in-process", "train", None),
         ("reference training-loop: whole check, warm worker", "train_check", None),
+        ("warm check, sigmoid, sandbox off (limits only)", "warm_off", None),
+        ("empty job, namespace sandbox", "empty", None),
+        ("empty job, sandbox off", "empty_off", None),
+        ("worker start (both children ready), sandbox", "start", None),
+        ("worker start (both children ready), sandbox off", "start_off", None),
     ]
     print(f"\n{'':54} {'median':>9} {'× numpy':>8}  target")
     for label, key, target in rows:
@@ -134,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         goal = f"≤ {target}" if target else ""
         verdict = ("  met" if ratio <= target else "  MISSED") if target else ""
         print(f"{label:54} {med[key] * 1000:8.1f}ms {ratio:8.2f}  {goal}{verdict}")
+    setup = (med["empty"] - med["empty_off"]) * 1000
+    print(f"\na job's own namespaces cost {setup:.1f} ms (empty job, sandbox minus off); "
+          f"isolation: {isolation.mode if isolation else '?'}")
     print(f"\n(medians of {args.repeat} interleaved rounds; training: {len(samples['train'])}; "
           f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]})")
     return 0

@@ -46,17 +46,18 @@ class ExerciseError(Exception):
 
 
 def load(ident: str, extra_roots: list[str] | None = None) -> "Exercise":
-    """The exercise ``ident``. Fast path: ``<root>/exercises/<ident>.yaml`` in the first
-    content root that has it (the same precedence as the catalog, without building
-    the index); otherwise the catalog, for files named otherwise."""
+    """The exercise ``ident``. Fast path: the folder ``<root>/exercises/<ident>/`` or
+    the single file ``<root>/exercises/<ident>.yaml`` in the first content root that
+    has one (the same precedence as the catalog, without building the index);
+    otherwise the catalog, for files named otherwise."""
+    from kb.loader import load_file
     from kb.paths import content_roots
     from kb.schema import Exercise
 
     for root in content_roots(extra_roots):
-        path = root / "exercises" / f"{ident}.yaml"
-        if path.is_file():
-            from kb.loader import load_file
-
+        for path in (root / "exercises" / ident / "exercise.yaml", root / "exercises" / f"{ident}.yaml"):
+            if not path.is_file():
+                continue
             loaded = load_file(path)
             errors = [p for p in loaded.problems if p.severity == "error"]
             if errors:

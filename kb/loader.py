@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from pydantic import ValidationError
@@ -280,46 +280,216 @@ def validate(data: Any, marks: dict[tuple, Mark], rel: str, expected_kind: str |
 
 
 def load_file(path: Path, rel: str | None = None, *, raw: bytes | None = None) -> Loaded:
-    """Load and validate one content file. ``rel`` is the name problems use."""
+    """Load and validate one content file. ``rel`` is the name problems use. For an
+    exercise folder's ``exercise.yaml``, the starter and solution come from the .py
+    files beside it (see :func:`exercise_folder`)."""
     rel = rel or str(path)
+    folder = exercise_folder(path)
     if raw is None:
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
                 return Loaded(path, None, [Problem(rel, 1, 1, "", f"file is {size} bytes; the limit is {MAX_BYTES} (1 MiB)")])
             raw = path.read_bytes()
+        except FileNotFoundError:
+            if folder is not None:  # a folder in exercises/ that is not (yet) an exercise
+                return Loaded(path, None, [Problem(rel, 1, 1, "", f"an exercise folder needs {EXERCISE_FILE} "
+                                                   f"(beside {', '.join(f + '.py' for f in CODE_FIELDS)} and mutants/)")])
+            return Loaded(path, None, [Problem(rel, 1, 1, "", "cannot read file: No such file or directory")])
         except OSError as exc:
             return Loaded(path, None, [Problem(rel, 1, 1, "", f"cannot read file: {exc.strerror or exc}")])
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = source_digest(path, raw)
     if len(raw) > MAX_BYTES:
         return Loaded(path, None, [Problem(rel, 1, 1, "", f"file is {len(raw)} bytes; the limit is {MAX_BYTES} (1 MiB)")], sha256=digest)
     data, marks, problems = parse_yaml(raw, rel)
     if problems:
         return Loaded(path, None, problems, sha256=digest)
+    part_problems: list[Problem] = []
+    missing: set[str] = set()
+    if folder is not None:
+        part_problems, missing = _fill_code(folder, data, marks, rel)
     expected = _expected_kind(path)
     entry, problems = validate(data, marks, rel, expected)
-    if entry is not None and path.stem != entry.id:
-        line, col = _mark_for(("id",), marks)
-        problems.append(Problem(rel, line, col, "id", f"file name '{path.stem}' does not match id '{entry.id}'", "warning"))
+    # A missing .py file already has its problem; do not repeat it as a missing field.
+    problems = [p for p in problems if p.field not in missing]
+    if folder is not None:
+        problems = [_relocate(p, rel) for p in problems]
+    problems = sorted(set(part_problems)) + problems
+    if missing:  # the code did not come from its file: no entry (a bad mutant does not block one)
+        entry = None
+    if entry is not None:
+        name = folder.name if folder is not None else path.stem
+        if name != entry.id:
+            line, col = _mark_for(("id",), marks)
+            what = "folder" if folder is not None else "file"
+            problems.append(Problem(rel, line, col, "id", f"{what} name '{name}' does not match id '{entry.id}'", "warning"))
     return Loaded(path, entry, problems, marks, digest)
 
 
+# --- exercise folders ------------------------------------------------------------------------
+#
+# An exercise is a folder, ``exercises/<id>/``: ``exercise.yaml`` (everything but the code),
+# ``starter.py``, ``solution.py`` and ``mutants/*.py`` (wrong solutions its checks must
+# reject). The loader reads the two .py files into the ``starter`` and ``solution`` fields
+# before validation, so the content model is the same as for a single-file exercise
+# (``exercises/<id>.yaml`` with both inline), which content packs may still use.
+
+EXERCISE_FILE = "exercise.yaml"
+CODE_FIELDS = ("starter", "solution")  # each read from <field>.py
+MUTANTS_DIR = "mutants"
+MIN_MUTANTS = 3
+
+
+def exercise_folder(path: Path) -> Path | None:
+    """The folder when ``path`` is ``<root>/exercises/<id>/exercise.yaml``, else None."""
+    if path.name == EXERCISE_FILE and path.parent.parent.name == FOLDERS["exercise"]:
+        return path.parent
+    return None
+
+
+def _code_rel(rel: str, name: str) -> str:
+    """The display name of a file beside ``exercise.yaml``, in the form ``rel`` uses."""
+    return str(Path(rel).parent / name)
+
+
+def mutant_files(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder / MUTANTS_DIR) as it:
+            return sorted(Path(e.path) for e in it if e.name.endswith(".py") and e.is_file())
+    except OSError:
+        return []
+
+
+def _read_text(path: Path, rel: str, fld: str) -> tuple[str | None, Problem | None]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, Problem(rel, 1, 1, fld, f"file is {size} bytes; the limit is {MAX_BYTES} (1 MiB)")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, Problem(rel, 1, 1, fld, f"missing file: an exercise folder needs {path.name}")
+    except OSError as exc:
+        return None, Problem(rel, 1, 1, fld, f"cannot read file: {exc.strerror or exc}")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, Problem(rel, line, col, fld, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
+
+
+def _fill_code(folder: Path, data: Any, marks: dict[tuple, Mark], rel: str) -> tuple[list[Problem], set[str]]:
+    """Put starter.py and solution.py into ``data``; the problems, and the fields whose
+    file could not be read. Also counts the mutants (a warning below MIN_MUTANTS)."""
+    problems: list[Problem] = []
+    missing: set[str] = set()
+    if not isinstance(data, dict):
+        return problems, missing
+    for fld in CODE_FIELDS:
+        if fld in data:  # one place for the code: two would drift apart
+            line, col = _mark_for((fld,), marks, key=True)
+            problems.append(Problem(rel, line, col, fld, f"in an exercise folder the {fld} lives in {fld}.py; "
+                                    "remove it from exercise.yaml"))
+            missing.add(fld)
+            continue
+        text, problem = _read_text(folder / f"{fld}.py", _code_rel(rel, f"{fld}.py"), fld)
+        if problem is not None:
+            problems.append(problem)
+            missing.add(fld)
+        else:
+            data[fld] = text
+    mutants = mutant_files(folder)
+    for m in mutants:
+        _, problem = _read_text(m, _code_rel(rel, f"{MUTANTS_DIR}/{m.name}"), MUTANTS_DIR)
+        if problem is not None:
+            problems.append(problem)
+    if len(mutants) < MIN_MUTANTS:
+        problems.append(Problem(_code_rel(rel, MUTANTS_DIR), 1, 1, MUTANTS_DIR,
+                                f"{len(mutants)} mutant(s); an exercise ships at least {MIN_MUTANTS} "
+                                "plausible wrong solutions (mutants/*.py) that its checks reject", "warning"))
+    return problems, missing
+
+
+_CODE_PROBLEM = re.compile(r"^(starter|solution) (?:does not parse: line (\d+): )?")
+
+
+def _relocate(problem: Problem, rel: str) -> Problem:
+    """Point a problem with the starter's or solution's code at its .py file."""
+    m = _CODE_PROBLEM.match(problem.message)
+    if problem.field or not m:
+        return problem
+    line = int(m.group(2)) if m.group(2) else 1
+    return Problem(_code_rel(rel, f"{m.group(1)}.py"), line, 1, m.group(1), problem.message, problem.severity)
+
+
+def source_digest(path: Path, raw: bytes) -> str:
+    """The hash of everything an entry is made of: the YAML bytes, and for an exercise
+    folder its code files and the names of its mutants (their count is checked)."""
+    h = hashlib.sha256(raw)
+    folder = exercise_folder(path)
+    if folder is not None:
+        for fld in CODE_FIELDS:
+            h.update(b"\0" + fld.encode() + b"\0")
+            try:
+                h.update((folder / f"{fld}.py").read_bytes())
+            except OSError as exc:
+                h.update(f"<{type(exc).__name__}>".encode())
+        h.update(b"\0mutants\0" + "\0".join(m.name for m in mutant_files(folder)).encode())
+    return h.hexdigest()
+
+
+class _Stat(NamedTuple):
+    st_size: int
+    st_mtime_ns: int
+
+
+class _FolderEntry:
+    """An exercise folder as the index's refresh sees one file: stat() sums the sizes
+    and takes the newest mtime of exercise.yaml, the code files and mutants/ (whose
+    own mtime changes when a mutant is added or removed)."""
+
+    def __init__(self, folder: str):
+        self.name = os.path.basename(folder)
+        self.path = os.path.join(folder, EXERCISE_FILE)
+        self._folder = folder
+
+    def stat(self) -> _Stat:
+        main = os.stat(self.path)  # raises when there is no exercise.yaml: nothing to index
+        size, mtime = main.st_size, main.st_mtime_ns
+        for name in [f"{f}.py" for f in CODE_FIELDS] + [MUTANTS_DIR]:
+            try:
+                st = os.stat(os.path.join(self._folder, name))
+            except OSError:
+                continue
+            size += st.st_size if name != MUTANTS_DIR else 0
+            mtime = max(mtime, st.st_mtime_ns)
+        return _Stat(size, mtime)
+
+
 def _expected_kind(path: Path) -> str | None:
-    folder = path.parent.name
+    folder = path.parent.parent.name if exercise_folder(path) is not None else path.parent.name
     for kind, name in FOLDERS.items():
         if name == folder:
             return kind
     return None
 
 
-def content_entries(root: Path) -> list[os.DirEntry]:
+def content_entries(root: Path) -> list[os.DirEntry | _FolderEntry]:
     """The YAML files of a content root, in the kind folders, sorted for stable order:
-    folders by name, then files by name, the order the index breaks id clashes in."""
-    files: list[os.DirEntry] = []
+    folders by name, then files by name, the order the index breaks id clashes in. In
+    ``exercises/`` each sub-folder is one exercise (its ``exercise.yaml``); a folder
+    sorts before a single file of the same id (``relu`` < ``relu.yaml``)."""
+    files: list[os.DirEntry | _FolderEntry] = []
     for folder in sorted(FOLDERS.values()):
         try:
             with os.scandir(root / folder) as it:
-                found = [e for e in it if e.name.endswith((".yaml", ".yml")) and e.is_file()]
+                found: list[os.DirEntry | _FolderEntry] = []
+                for e in it:
+                    if e.name.endswith((".yaml", ".yml")) and e.is_file():
+                        found.append(e)
+                    elif folder == FOLDERS["exercise"] and e.is_dir() and not e.name.startswith((".", "_")):
+                        found.append(_FolderEntry(e.path))
         except OSError:  # missing, or unreadable: the folder contributes nothing
             continue
         files += sorted(found, key=lambda e: e.name)

@@ -24,7 +24,7 @@ from kb.index.models import (FTS_DDL, INDEX_VERSION, Base, EntryRow, ItemConcept
                              LinkRow, Meta, ProblemRow, SourceFile, TagRow)
 from kb.index.text import searchable
 from kb.links import Link, Record, cross_check
-from kb.loader import MAX_BYTES, Problem, content_entries, load_file
+from kb.loader import MAX_BYTES, Problem, content_entries, load_file, source_digest
 
 STAMP = f"{INDEX_VERSION}/{__version__}"
 
@@ -144,7 +144,8 @@ def refresh(engine: Engine, roots: list[Path], *, rebuilt: bool = False) -> Refr
                 raw = path.read_bytes() if size <= MAX_BYTES else None
             except OSError:
                 raw = None  # load_file tries again and reports why it cannot read it
-            digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
+            # An exercise folder's digest covers its code files too (they fill the entry).
+            digest = source_digest(path, raw) if raw is not None else ""
             if row is not None and raw is not None and row.sha256 == digest and row.root_order == order:
                 batch.touched.append({"b_id": row.id, "size": size, "mtime_ns": mtime})  # touched, not changed
                 continue

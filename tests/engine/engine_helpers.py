@@ -7,8 +7,6 @@ import os
 import time
 from pathlib import Path
 
-import yaml
-
 from engine.spec import ExerciseSpec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,13 +21,15 @@ _cache: dict[str, object] = {}
 
 
 def load_exercise(ident: str):
-    """An exercise file as kb's content model validates it (so the YAML must be valid
-    for kb, not only for the engine)."""
+    """An exercise folder (exercise.yaml, starter.py, solution.py) as kb's loader reads
+    and validates it, so the content must be valid for kb, not only for the engine."""
     if ident not in _cache:
-        from kb.schema import Exercise
+        from kb.loader import load_file
 
-        data = yaml.safe_load((EXERCISES / f"{ident}.yaml").read_text(encoding="utf-8"))
-        _cache[ident] = Exercise.model_validate(data)
+        loaded = load_file(EXERCISES / ident / "exercise.yaml")
+        errors = [str(p) for p in loaded.problems if p.severity == "error"]
+        assert loaded.entry is not None and not errors, "\n".join(errors)
+        _cache[ident] = loaded.entry
     return _cache[ident]
 
 

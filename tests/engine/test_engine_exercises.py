@@ -57,16 +57,6 @@ def test_function_names_and_signatures_are_the_contract(ident):
 
 ALTERNATIVES = {
     "sigmoid": {
-        "via tanh": """
-            import numpy as np
-            def sigmoid(x):
-                return 0.5 * (1.0 + np.tanh(0.5 * x))
-        """,
-        "clipped exponent": """
-            import numpy as np
-            def sigmoid(x):
-                return 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
-        """,
         "masked branches": """
             import numpy as np
             def sigmoid(x):
@@ -232,6 +222,17 @@ def test_correct_alternatives_pass(ident, name, run):
 
 MISTAKES = {
     "sigmoid": {
+        # Stable, but they lose the deep tail: σ(-740) is 4.2e-322, not 0 (or 7e-218).
+        "via tanh": ("""
+            import numpy as np
+            def sigmoid(x):
+                return 0.5 * (1.0 + np.tanh(0.5 * x))
+        """, "stability", ["expected", "got 0"]),
+        "clipped exponent": ("""
+            import numpy as np
+            def sigmoid(x):
+                return 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
+        """, "stability", ["expected"]),
         "naive overflow": ("""
             import numpy as np
             def sigmoid(x):

@@ -1,5 +1,7 @@
 """The training-loop exercise: its threshold is met by any correct implementation
-whatever its initialisation (two schemes × five seeds), and broken training fails."""
+whatever its initialisation (two schemes × five seeds), on data no linear model can
+fit; the trajectory check follows Adam step by step and names the classic mistakes;
+broken training fails."""
 
 from __future__ import annotations
 
@@ -103,6 +105,10 @@ GLOROT_UNIFORM = """
 """
 
 
+def _by(report, name: str):
+    return next(c for c in report.checks if c.name == name)
+
+
 def _load(source: str) -> dict:
     namespace: dict = {}
     exec(compile(textwrap.dedent(source), "<variant>", "exec"), namespace)
@@ -112,7 +118,7 @@ def _load(source: str) -> dict:
 @pytest.fixture(scope="module")
 def setup():
     ex = load_exercise("training-loop")
-    (check,) = ex.checks
+    check = next(c for c in ex.checks if c.kind == "training")
     X_tr, y_tr, X_te, y_te = dataset(check.dataset)
     forward = _load(ex.solution)[check.forward]
     return check, X_tr, y_tr, X_te, y_te, forward
@@ -164,7 +170,8 @@ def test_reference_and_alternative_pass_through_the_engine(run):
     assert run(ex, ex.solution).status == "pass"
     report = run(ex, GLOROT_UNIFORM)
     assert report.status == "pass", report.to_json(indent=1)
-    diag = report.checks[0].diagnostics
+    assert _by(report, "adam-steps").status == "pass"
+    diag = _by(report, "held-out-accuracy").diagnostics
     assert diag["accuracy"] >= 0.85 and diag["loss_last"] < diag["loss_first"]
     # The learner's own curve travels with the report, for the workspace's plot.
     assert len(diag["history"]) == diag["epochs"] == 100
@@ -181,7 +188,7 @@ def test_gradient_ascent_fails_with_a_loss_that_does_not_fall(run):
     broken = HE_NORMAL.replace("params[k] = params[k] - step", "params[k] = params[k] + step")
     report = run(load_exercise("training-loop"), broken)
     assert report.status == "fail"
-    assert "did not fall" in report.checks[0].message.en
+    assert "did not fall" in _by(report, "held-out-accuracy").message.en
 
 
 def test_wrong_parameter_shape_fails_before_scoring(run):
@@ -230,5 +237,61 @@ def test_a_falling_loss_with_bad_parameters_fails_on_accuracy(run):
     """
     report = run(load_exercise("training-loop"), source)
     assert report.status == "fail"
-    assert "accuracy" in report.checks[0].message.en
-    assert report.checks[0].diagnostics["accuracy"] < 0.85
+    assert "accuracy" in _by(report, "held-out-accuracy").message.en
+    assert _by(report, "held-out-accuracy").diagnostics["accuracy"] < 0.85
+    assert "No parameter changes" in _by(report, "adam-steps").message.en
+
+
+# --- no linear model fits the data; the trajectory check ------------------------------------
+
+
+def _logistic_regression(X, y, X_te, y_te, steps=3000, lr=0.5):
+    w, b = np.zeros(X.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(X @ w + b)))
+        w -= lr * X.T @ (p - y) / len(y)
+        b -= lr * float(np.mean(p - y))
+    return float(np.mean(((X_te @ w + b) > 0) == (y_te > 0.5)))
+
+
+def test_no_linear_model_fits_the_training_data(setup):
+    """A check that a linear model passes does not check backpropagation: on xor-8d
+    logistic regression, trained to convergence, stays at chance."""
+    check, X_tr, y_tr, X_te, y_te, _ = setup
+    assert check.dataset.name == "xor-8d"
+    assert _logistic_regression(X_tr, y_tr, X_te, y_te) <= 0.65
+    assert _logistic_regression(X_tr, y_tr, X_tr, y_tr) <= 0.65  # not even on its own training rows
+
+
+SHUFFLE_FIRST = HE_NORMAL.replace(
+    "        W1 = rng.normal(0, np.sqrt(2 / 8), (8, 10)); b1 = np.zeros(10)",
+    "        perms = [rng.permutation(len(X)) for _ in range(epochs)]\n"
+    "        W1 = rng.normal(0, np.sqrt(2 / 8), (8, 10)); b1 = np.zeros(10)").replace(
+    "perm = rng.permutation(len(X))", "perm = perms[epoch]")
+
+EFFICIENT_ADAM = HE_NORMAL.replace(
+    "step = lr * (m[k] / (1 - 0.9 ** t)) / (np.sqrt(v[k] / (1 - 0.999 ** t)) + 1e-8)",
+    "step = lr * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t) * m[k] / (np.sqrt(v[k]) + 1e-8)")
+
+INVENTED_HISTORY = HE_NORMAL.replace("history.append(sum(losses) / len(X))",
+                                     "history.append(1.0 / (epoch + 2))")
+
+
+@pytest.mark.parametrize("source", [GLOROT_UNIFORM, EFFICIENT_ADAM], ids=["glorot-class", "efficient-adam"])
+def test_correct_variants_follow_the_trajectory(run, source):
+    report = run(load_exercise("training-loop"), source)
+    assert _by(report, "adam-steps").status == "pass", _by(report, "adam-steps").message.en
+
+
+@pytest.mark.parametrize("source, symptom", [
+    (SHUFFLE_FIRST, "same seed always gives the same initial parameters"),
+    (INVENTED_HISTORY, "history must hold the loss your forward pass computed"),
+    (HE_NORMAL.replace("m[k] = 0.9 * m[k] + 0.1 * g", "m[k] = 0.9 * m[k] + 0.1 * g * 0"),
+     "No parameter changes"),
+    (HE_NORMAL.replace("dW2 = h.T @ dz", "dW2 = h.T @ dz * 2 + 0.01"), "W2 leaves Adam's trajectory"),
+], ids=["shuffle-before-init", "invented-history", "no-update", "wrong-dW2"])
+def test_trajectory_mistakes_are_named(run, source, symptom):
+    check = _by(run(load_exercise("training-loop"), source), "adam-steps")
+    assert check.status == "fail"
+    assert symptom in check.message.en, check.message.en
+    assert check.message.zh and check.message.zh != check.message.en

@@ -4,6 +4,7 @@ the checks across files (duplicate ids, dangling links, one bad file among good 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -500,3 +501,134 @@ def test_a_missing_root_is_a_problem_and_the_others_load(tmp_path, pack):
     content = load_roots([tmp_path / "nope", pack])
     assert len(content.entries) == 17
     assert [p.message for p in errors(content)] == ["content directory does not exist or is not a directory"]
+
+
+# --- exercise folders ---------------------------------------------------------------------
+
+EXERCISE_YAML = """\
+id: double
+kind: exercise
+title: {en: "Double", zh: "加倍"}
+summary: {en: "Double an array.", zh: "把数组加倍。"}
+concepts: [relu]
+difficulty: 1
+hints: [{en: "Multiply by 2.", zh: "乘以 2。"}]
+functions: [{name: double, signature: "double(x) -> ndarray"}]
+checks:
+  - kind: value
+    call: double
+    cases: [{args: [{value: [1.0, 2.0]}]}]
+"""
+STARTER = "def double(x):\n    raise NotImplementedError\n"
+SOLUTION = "def double(x):\n    # 乘以 2\n    return 2.0 * x\n"
+
+
+def exercise_folder(root: Path, ident: str = "double", *, mutants: int = 3, **files: str | bytes | None) -> Path:
+    """``<root>/exercises/<ident>/`` with exercise.yaml, starter.py, solution.py and
+    ``mutants`` wrong solutions; ``files`` overrides (None: leave the file out)."""
+    folder = root / "exercises" / ident
+    (folder / "mutants").mkdir(parents=True)
+    parts = {"exercise.yaml": EXERCISE_YAML, "starter.py": STARTER, "solution.py": SOLUTION}
+    parts.update({k.replace("_", "."): v for k, v in files.items()})
+    for name, text in parts.items():
+        if text is not None:
+            data = text if isinstance(text, bytes) else text.encode()
+            (folder / name).write_bytes(data)
+    for i in range(mutants):
+        (folder / "mutants" / f"m{i}.py").write_text(f"# Mistake: {i}.\n# expect: x\ndef double(x):\n    return {i} * x\n")
+    return folder
+
+
+def test_an_exercise_folder_reads_its_code_from_the_py_files(tmp_path):
+    folder = exercise_folder(tmp_path)
+    loaded = load_file(folder / "exercise.yaml", "exercises/double/exercise.yaml")
+    assert loaded.problems == []
+    assert loaded.entry.starter == STARTER and loaded.entry.solution == SOLUTION
+    assert loaded.entry.id == "double" and loaded.entry.kind == "exercise"
+
+
+def test_a_missing_or_undecodable_code_file_points_at_the_py_file(tmp_path):
+    folder = exercise_folder(tmp_path, starter_py=None, solution_py=b"def double(x):\n    ret\xffurn x\n")
+    loaded = load_file(folder / "exercise.yaml", "ex/double/exercise.yaml")
+    assert loaded.entry is None
+    assert [str(p) for p in loaded.problems] == [
+        "ex/double/solution.py:2:8: solution: not valid UTF-8 (byte 0xff)",
+        "ex/double/starter.py:1:1: starter: missing file: an exercise folder needs starter.py",
+    ]
+
+
+def test_code_that_does_not_parse_is_reported_in_its_own_file(tmp_path):
+    folder = exercise_folder(tmp_path, solution_py="def double(x):\n    return 2 *\n")
+    loaded = load_file(folder / "exercise.yaml", "double/exercise.yaml")
+    assert loaded.entry is None
+    assert [str(p) for p in loaded.problems] == [
+        "double/solution.py:2:1: solution: solution does not parse: line 2: invalid syntax"]
+
+
+def test_code_inline_in_a_folder_is_refused_at_its_key(tmp_path):
+    folder = exercise_folder(tmp_path, exercise_yaml=EXERCISE_YAML + "starter: |\n  def double(x):\n    pass\n")
+    loaded = load_file(folder / "exercise.yaml", "e.yaml")
+    assert loaded.entry is None
+    assert [str(p) for p in loaded.problems] == [
+        "e.yaml:13:1: starter: in an exercise folder the starter lives in starter.py; remove it from exercise.yaml"]
+
+
+def test_fewer_than_three_mutants_is_a_warning(tmp_path):
+    folder = exercise_folder(tmp_path, mutants=2)
+    loaded = load_file(folder / "exercise.yaml", "x/double/exercise.yaml")
+    assert loaded.entry is not None
+    assert [(str(p), p.severity) for p in loaded.problems] == [(
+        "x/double/mutants:1:1: mutants: 2 mutant(s); an exercise ships at least 3 plausible wrong "
+        "solutions (mutants/*.py) that its checks reject", "warning")]
+
+
+def test_the_folder_name_must_match_the_id(tmp_path):
+    folder = exercise_folder(tmp_path, "triple")
+    loaded = load_file(folder / "exercise.yaml", "e.yaml")
+    assert [str(p) for p in loaded.problems] == ["e.yaml:1:5: id: folder name 'triple' does not match id 'double'"]
+
+
+def test_folders_and_single_files_load_side_by_side(tmp_path, monkeypatch, write, concept):
+    """A pack may keep the old single-file form (``exercises/<id>.yaml`` with the code
+    inline) next to folders; a folder without exercise.yaml is a problem, not a crash."""
+    monkeypatch.chdir(tmp_path)
+    root = tmp_path / "pack"
+    write(root, "concepts/relu.yaml", concept("relu"))
+    exercise_folder(root)
+    single = EXERCISE_YAML.replace("id: double", "id: halve").replace("2 ", "0.5 ")
+    single += "starter: |\n  def double(x):\n      raise NotImplementedError\n"
+    single += "solution: |\n  def double(x):\n      return 0.5 * x\n"
+    write(root, "exercises/halve.yaml", single)
+    (root / "exercises" / "empty").mkdir()
+    content = load_roots([root])
+    assert set(content.entries) == {"relu", "double", "halve"}
+    assert content.entries["halve"].solution == "def double(x):\n    return 0.5 * x\n"
+    assert content.entries["double"].solution == SOLUTION
+    assert content.sources["double"] == "pack/exercises/double/exercise.yaml"
+    assert [str(p) for p in errors(content)] == [
+        "pack/exercises/empty/exercise.yaml:1:1: -: an exercise folder needs exercise.yaml "
+        "(beside starter.py, solution.py and mutants/)"]
+
+
+def test_the_index_sees_an_edit_to_an_exercise_s_code(tmp_path, shipped):
+    from kb.catalog import Catalog
+
+    exercise_folder(shipped)
+    cat = Catalog.open()
+    try:
+        assert cat.get("double").solution == SOLUTION
+        solution = shipped / "exercises" / "double" / "solution.py"
+        solution.write_text("def double(x):\n    return x + x\n")
+        st = solution.stat()
+        os.utime(solution, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # a coarse clock
+        assert cat.refresh().changed_ids == {"double"}
+        assert cat.get("double").solution == "def double(x):\n    return x + x\n"
+    finally:
+        cat.close()
+
+
+def test_every_shipped_exercise_is_a_folder():
+    shipped = Path(__file__).resolve().parents[2] / "content" / "exercises"
+    assert not list(shipped.glob("*.yaml")), "shipped exercises are folders: <id>/exercise.yaml"
+    for folder in shipped.iterdir():
+        assert {"exercise.yaml", "starter.py", "solution.py", "mutants"} <= {p.name for p in folder.iterdir()}, folder

@@ -1,0 +1,16 @@
+# Mistake: a NaN validation loss counts as an improvement (NaN < best is never tested).
+# expect: nan
+# expect: NaN (a diverged run) never is
+import numpy as np
+
+
+def early_stopping(val_losses, patience, min_delta=0.0):
+    best = np.inf; best_epoch = 0; wait = 0
+    for epoch, loss in enumerate(val_losses):
+        if not (loss >= best - min_delta):
+            best, best_epoch, wait = loss, epoch, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses) - 1

@@ -1,0 +1,13 @@
+# Mistake: relu zeroes the negative entries of x in place.
+# expect: changed its input x
+# expect: in place
+import numpy as np
+
+
+def relu(x):
+    x[x < 0] = 0
+    return x
+
+
+def relu_backward(dout, x):
+    return dout * (x > 0)
