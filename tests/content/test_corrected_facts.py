@@ -60,3 +60,58 @@ def test_dropout_states_kb_convention_and_cs231n_difference(kb_content):
     assert "drop probability" in dropout.summary.en and "丢弃概率" in dropout.summary.zh
     assert "CS231n" in dropout.body.en and "keep" in dropout.body.en
     assert "CS231n" in dropout.body.zh and "保留" in dropout.body.zh
+
+
+def _quiz_item(kb_content, item_id):
+    from kb.schema import Quiz
+
+    for entry in kb_content.entries.values():
+        if isinstance(entry, Quiz):
+            for item in entry.items:
+                if item.id == item_id:
+                    return item
+    raise AssertionError(f"no quiz item {item_id}")
+
+
+def test_weight_initialization_separates_symmetry_from_a_zero_relu_layer(kb_content):
+    page = kb_content.entries["weight-initialization"]
+    assert "whole" in page.body.en and "same number" in page.body.en and "ReLU" in page.body.en
+    assert "no gradient" in page.body.en and "drift apart" in page.body.en
+    assert "整个网络" in page.body.zh and "得不到梯度" in page.body.zh
+    item = _quiz_item(kb_content, "weight-initialization-zero")
+    assert "both layers" in item.question.en and "两层" in item.question.zh
+    relu = _quiz_item(kb_content, "weight-initialization-zero-relu")
+    assert relu.choices[relu.answer].en.startswith("It never changes")
+
+
+def test_dropout_rates_in_transformers_carry_their_era(kb_content):
+    for ident in ("dropout", "dropout-p-drop-or-keep"):
+        entry = kb_content.entries[ident]
+        en = entry.body.en if ident == "dropout" else entry.answer.en
+        zh = entry.body.zh if ident == "dropout" else entry.answer.zh
+        assert "around 0.1 in transformers" not in en
+        assert "BERT" in en and "PaLM" in en and "no dropout" in en
+        assert "PaLM" in zh and "不用暂退法" in zh
+
+
+def test_llm_evaluation_names_lmarena(kb_content):
+    page = kb_content.entries["llm-evaluation"]
+    assert "LMArena" in page.body.en and "LMArena" in page.body.zh
+    assert "Chatbot Arena (2023)" not in page.body.en
+
+
+def test_fixed_quiz_items_stand_alone_and_accept_equivalent_forms(kb_content):
+    from kb.quiz.grading import grade_text
+
+    restore = _quiz_item(kb_content, "early-stopping-restore")
+    assert "above" not in restore.question.en and "上面" not in restore.question.zh
+    momentum = _quiz_item(kb_content, "momentum-forms-equivalent")
+    assert "η_EMA = η_PyTorch / (1 − β)" in momentum.question.en
+    assert "η_EMA = η_PyTorch / (1 − β)" in momentum.question.zh
+    axis = _quiz_item(kb_content, "scaled-dot-product-attention-softmax-axis")
+    assert grade_text(axis, "over the keys", "en").correct
+    assert not grade_text(axis, "queries", "en").correct
+    shape = _quiz_item(kb_content, "fully-connected-layer-dw-shape")
+    for typed in ("[3, 4]", "(3, 4)", "3x4"):
+        assert grade_text(shape, typed, "en").correct and grade_text(shape, typed, "zh").correct
+    assert not grade_text(shape, "(4, 3)", "en").correct
