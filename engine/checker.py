@@ -74,6 +74,7 @@ class Call:
     numgrad: dict[str, Any] | None = None
     keep: bool = False  # a later call of the same job takes this result as an argument
     only: list[int] | None = None  # send back only these items of a returned tuple
+    driver: bool = False  # one of the exercise's check drivers, given the module first
 
 
 @dataclass
@@ -100,15 +101,23 @@ class RunResult:
 @dataclass(frozen=True)
 class _FromReference:
     """A learner call's argument that is the result of a reference call (filled in once
-    the reference job has run, before the learner's job is written)."""
+    the reference job has run, before the learner's job is written); ``first``: the
+    call sent back a one-element tuple, and the argument is that element."""
 
     cid: str
+    first: bool = False
 
 
 def _resolve(calls: list[Call], reference: dict[str, Outcome]) -> None:
+    def value(a: Any) -> Any:
+        if not isinstance(a, _FromReference):
+            return a
+        v = reference[a.cid].value
+        return v[0] if a.first else v
+
     for call in calls:
         if any(isinstance(a, _FromReference) for a in call.args):
-            call.args = [reference[a.cid].value if isinstance(a, _FromReference) else a for a in call.args]
+            call.args = [value(a) for a in call.args]
 
 
 class Planner:
@@ -116,6 +125,7 @@ class Planner:
         self.spec = spec
         self.learner: list[Call] = []
         self.reference: list[Call] = []
+        self.drivers = spec.driver_names()
         self._n = 0
 
     def _cid(self, prefix: str) -> str:
@@ -123,6 +133,7 @@ class Planner:
         return f"{prefix}{self._n}"
 
     def add(self, side: str, fn: str, args: list[Any], kwargs: dict[str, Any], **flags: Any) -> Call:
+        flags.setdefault("driver", fn in self.drivers)
         call = Call(self._cid("l" if side == "learner" else "r"), fn, args, kwargs, **flags)
         (self.learner if side == "learner" else self.reference).append(call)
         return call
@@ -148,7 +159,7 @@ class Job:
 
 
 def _job(calls: list[Call], source: bytes, filename: str, limits: dict[str, Any],
-         forbidden: list[str]) -> Job:
+         forbidden: list[str], drivers: str | None = None) -> Job:
     """One job as the zygote takes it: a JSON description and the blobs it names (the
     source, the input arrays as .npy bytes). Nothing is written to disk."""
     names: dict[int, str] = {}
@@ -196,14 +207,19 @@ def _job(calls: list[Call], source: bytes, filename: str, limits: dict[str, Any]
             entry["keep"] = True
         if call.only is not None:
             entry["only"] = list(call.only)
+        if call.driver:
+            entry["driver"] = True
         if call.numgrad:
             ng = dict(call.numgrad)
             ng["dout"] = ref(ng["dout"]) if ng.get("dout") is not None else None
             entry["numgrad"] = ng
         out_calls.append(entry)
     token = secrets.token_hex(16)
+    if drivers:
+        blobs.append(drivers.encode("utf-8"))
     spec = {
         "source": 0,
+        "drivers": len(blobs) - 1 if drivers else None,
         "filename": filename,
         "token": token,
         "arrays": arrays,
@@ -403,7 +419,7 @@ def run_check(worker: Worker, spec: ExerciseSpec, learner_file: str | os.PathLik
         return _report(results, t0, exercise, None, exc.message)
 
     _resolve(planner.learner, reference)
-    job = _job(planner.learner, source, str(path), limits, list(spec.forbidden))
+    job = _job(planner.learner, source, str(path), limits, list(spec.forbidden), spec.drivers)
     summary, files = worker.run(job.spec, job.blobs, "learner")
     learner = _collect(planner.learner, job, summary, files)
     del files
@@ -434,13 +450,13 @@ def _unusable(check: Any, exc: Exception) -> CheckResult:
 def _reference(worker: Worker, spec: ExerciseSpec, calls: list[Call], limits: dict[str, Any]) -> dict[str, Outcome]:
     if not calls:
         return {}
-    key = _cache_key(spec.solution, calls)
+    key = _cache_key(spec.solution + "\0" + (spec.drivers or ""), calls)
     cache = worker.reference_cache
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
     ref_limits = dict(limits, timeout_s=max(60.0, 3 * float(limits["timeout_s"])), cpu_s=None)
-    job = _job(calls, spec.solution.encode("utf-8"), REFERENCE_FILENAME, ref_limits, [])
+    job = _job(calls, spec.solution.encode("utf-8"), REFERENCE_FILENAME, ref_limits, [], spec.drivers)
     summary, files = worker.run(job.spec, job.blobs, "reference")
     run = _collect(calls, job, summary, files)
     _require_reference(run, calls)
@@ -487,7 +503,7 @@ def _cache_key(solution: str, calls: list[Call]) -> str:
             h.update(repr(v).encode())
 
     for c in calls:
-        h.update(f"|{c.cid}|{c.fn}|{c.strict}|".encode())
+        h.update(f"|{c.cid}|{c.fn}|{c.strict}|{c.only}|{c.driver}|{c.keep}|".encode())
         feed(c.args)
         feed(c.kwargs)
         feed(c.numgrad or {})
@@ -738,11 +754,12 @@ def _context(spec: ExerciseSpec, fn: str, args: list[Any], kwargs: dict[str, Any
 def _plan_value(planner: Planner, spec: ExerciseSpec, check: ValueCheck | StabilityCheck) -> Callable[[_Eval], CheckResult]:
     strict = isinstance(check, StabilityCheck)
     pairs = []
+    only = list(check.items) if check.items else None
     for case in check.cases:
         args = [materialize(a) for a in case.args]
         kwargs = {k: materialize(v) for k, v in case.kwargs.items()}
-        lc = planner.add("learner", check.call, args, kwargs, strict=strict)
-        rc = planner.add("reference", check.call, args, kwargs)
+        lc = planner.add("learner", check.call, args, kwargs, strict=strict, only=only)
+        rc = planner.add("reference", check.call, args, kwargs, only=only)
         pairs.append((case, lc, rc))
 
     def evaluate(ev: _Eval) -> CheckResult:
@@ -753,6 +770,16 @@ def _plan_value(planner: Planner, spec: ExerciseSpec, check: ValueCheck | Stabil
             expected = ev.ref(rc)
             o = ev.outcome(lc)
             assert o is not None
+            if only is not None and o.ok and not (isinstance(o.value, tuple) and len(o.value) == len(only)):
+                sig = spec.function(check.call)
+                names = sig.outputs() if sig else None
+                want = f"({', '.join(names)})" if names else f"of at least {max(only) + 1} values"
+                want_zh = f"({', '.join(names)})" if names else f"（至少 {max(only) + 1} 个值）"
+                return _result(check, "fail", M(
+                    f"{check.call}() should return a tuple {want}; got {type_name(o.value)}"
+                    + (" with fewer elements" if isinstance(o.value, tuple) else "") + ".",
+                    f"{check.call}() 应返回元组 {want_zh}；实际为 {type_name(o.value)}"
+                    + ("，元素不够" if isinstance(o.value, tuple) else "") + "。"))
             ctx = _context(spec, check.call, lc.args, lc.kwargs, case.note, check.outputs)
             if not o.ok:  # a floating-point warning in strict mode
                 info = o.info
@@ -1090,20 +1117,37 @@ def _plan_gradient(planner: Planner, spec: ExerciseSpec, check: GradientCheck) -
         values[name] = np.asarray(values[name], dtype=np.float64)
     dout = materialize(check.dout) if check.dout is not None else None
     order = list(check.inputs)
+    fwd_only = [check.forward_item] if check.forward_item is not None else None
     out_ref = None
     if "out" in check.backward_args:  # the reference forward's output, e.g. sigmoid_backward(dout, out)
-        out_ref = _FromReference(planner.add("reference", check.forward, [values[n] for n in order], {}).cid)
-    bargs = [dout if n == "dout" else out_ref if n == "out" else values[n] for n in check.backward_args]
-    lc = planner.add("learner", check.backward, bargs, {})
+        out_call = planner.add("reference", check.forward, [values[n] for n in order], {}, only=fwd_only)
+        out_ref = _FromReference(out_call.cid, check.forward_item is not None)
+    cache = fc = None
+    if "cache" in check.backward_args:  # out, cache = forward(...) by the learner, in the same job
+        fc = planner.add("learner", check.forward, [values[n] for n in order], {}, keep=True, only=[])
+        cache = Kept(fc.cid, check.cache_item)
+    bargs = [dout if n == "dout" else out_ref if n == "out" else cache if n == "cache" else values[n]
+             for n in check.backward_args]
+    bwd_only = [check.backward_item] if check.backward_item is not None else None
+    lc = planner.add("learner", check.backward, bargs, {}, only=bwd_only)
     rc = planner.add("reference", check.forward, [values[n] for n in order], {},
-                     numgrad={"wrt": [order.index(n) for n in check.wrt], "dout": dout, "h": check.h})
+                     numgrad={"wrt": [order.index(n) for n in check.wrt], "dout": dout, "h": check.h,
+                              "item": check.forward_item})
 
     def evaluate(ev: _Eval) -> CheckResult:
-        bad = _not_ok(ev, check, lc)
-        if bad is not None:
-            return bad
+        for call in (fc, lc):  # the learner's own forward first: its cache fed the backward
+            bad = _not_ok(ev, check, call) if call is not None else None
+            if bad is not None:
+                return bad
         numeric = ev.ref(rc)
         got = ev.outcome(lc).value  # type: ignore[union-attr]
+        if bwd_only is not None:
+            if not (isinstance(got, tuple) and len(got) == 1):
+                return _result(check, "fail", M(
+                    f"{check.backward}() should return a tuple whose element {check.backward_item} holds the "
+                    f"gradients; got {type_name(got)}.",
+                    f"{check.backward}() 应返回元组，其第 {check.backward_item} 个元素是梯度；实际为 {type_name(got)}。"))
+            got = got[0]
         n = len(check.wrt)
         ctx = _context(spec, check.backward, lc.args, {})
         if n == 1 and not isinstance(got, (tuple, list)):

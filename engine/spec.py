@@ -326,7 +326,10 @@ class ValueCheck(_CallCheck):
     kind: Literal["value"]
     rtol: float = Field(default=1e-7, ge=0)
     atol: float = Field(default=1e-9, ge=0)
-    outputs: list[str] | None = None  # names of a returned tuple's elements
+    outputs: list[str] | None = None  # names of a returned tuple's (compared) elements
+    # Compare only these elements of a returned tuple; the others (a layer's cache,
+    # whatever the learner put in it) never leave the child.
+    items: list[Annotated[int, Field(ge=0, le=16)]] | None = Field(default=None, min_length=1)
 
 
 class StabilityCheck(_CallCheck):
@@ -337,6 +340,7 @@ class StabilityCheck(_CallCheck):
     rtol: float = Field(default=1e-7, ge=0)
     atol: float = Field(default=1e-9, ge=0)
     outputs: list[str] | None = None
+    items: list[Annotated[int, Field(ge=0, le=16)]] | None = Field(default=None, min_length=1)
 
 
 class ImmutabilityCheck(_CallCheck):
@@ -447,29 +451,40 @@ class GradientCheck(_CheckBase):
     ``dout``) with respect to each name in ``wrt``, in that order (a tuple when more
     than one). Numerical gradients come from the reference ``forward``.
 
-    ``backward_args`` name inputs, ``dout``, or ``out``: the reference ``forward``'s
+    ``backward_args`` name inputs, ``dout``, ``out``: the reference ``forward``'s
     output on the inputs, for a backward pass that works from the cached forward output
-    (``sigmoid_backward(dout, out)``)."""
+    (``sigmoid_backward(dout, out)``), or ``cache``: element ``cache_item`` of what the
+    learner's own ``forward`` returned on the inputs, in the same child process, for the
+    CS231n pattern ``out, cache = f_forward(...)``; ``f_backward(dout, cache)``. The
+    cache never leaves the child.
+
+    ``forward_item``: the forward returns a tuple and this element is its output (the
+    loss of ``loss, grads = net(...)``, the ``out`` of ``out, cache``).
+    ``backward_item``: the gradients are this element of what ``backward`` returns
+    (``grads`` of ``loss, grads = net(...)``)."""
 
     kind: Literal["gradient"]
     forward: str = Field(pattern=IDENT)
     backward: str = Field(pattern=IDENT)
     inputs: dict[str, Arg] = Field(min_length=1)  # forward's positional args, in order
     dout: Arg = None
-    backward_args: list[str] = Field(min_length=1)  # names from inputs, or "dout"
+    backward_args: list[str] = Field(min_length=1)  # names from inputs, or "dout", "out", "cache"
     wrt: list[str] = Field(min_length=1)
     tolerance: float = Field(default=1e-6, gt=0)  # max CS231n relative error to pass
     h: float = Field(default=1e-5, gt=0)
+    forward_item: int | None = Field(default=None, ge=0, le=16)
+    backward_item: int | None = Field(default=None, ge=0, le=16)
+    cache_item: int = Field(default=1, ge=0, le=16)
 
     @model_validator(mode="after")
     def _names(self) -> "GradientCheck":
-        for reserved in ("dout", "out"):
+        for reserved in ("dout", "out", "cache"):
             if reserved in self.inputs:
                 raise ValueError(f"inputs: {reserved!r} is a reserved name")
-        known = set(self.inputs) | ({"dout"} if self.dout is not None else set()) | {"out"}
+        known = set(self.inputs) | ({"dout"} if self.dout is not None else set()) | {"out", "cache"}
         for name in self.backward_args:
             if name not in known:
-                raise ValueError(f"backward_args: {name!r} is not an input name (or 'dout', 'out')")
+                raise ValueError(f"backward_args: {name!r} is not an input name (or 'dout', 'out', 'cache')")
         for name in self.wrt:
             if name not in self.inputs:
                 raise ValueError(f"wrt: {name!r} is not an input name")
@@ -593,7 +608,7 @@ def _top_level_defs(source: str, what: str) -> set[str]:
         tree = ast.parse(source)
     except SyntaxError as exc:
         raise ValueError(f"{what} does not parse: line {exc.lineno}: {exc.msg}") from None
-    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
 
 
 class ExerciseSpec(_Strict):
@@ -605,6 +620,16 @@ class ExerciseSpec(_Strict):
     # NumPy attributes the learner is asked not to call (e.g. "numpy.tanh" in the tanh
     # exercise); calling one fails the check with a message saying so.
     forbidden: list[Annotated[str, Field(pattern=r"^numpy(\.[A-Za-z_][A-Za-z0-9_]*)+$")]] = []
+    # Check drivers: Python functions (part of the exercise, not the learner's) that a
+    # check calls instead of a learner function, with the learner's module as their
+    # first argument, to exercise a class or a sequence of calls:
+    # ``def chain_rule(sub, a, b): x = sub.Value(a); ...; return x.grad``. They run
+    # inside the job, against the solution for the reference and the submission for
+    # the learner.
+    drivers: str | None = None
+
+    def driver_names(self) -> set[str]:
+        return _top_level_defs(self.drivers, "drivers") if self.drivers else set()
 
     @model_validator(mode="after")
     def _consistent(self) -> "ExerciseSpec":
@@ -613,6 +638,7 @@ class ExerciseSpec(_Strict):
             raise ValueError("functions: a name repeats")
         in_solution = _top_level_defs(self.solution, "solution")
         in_starter = _top_level_defs(self.starter, "starter")
+        drivers = self.driver_names()
         for name in names:
             if name not in in_solution:
                 raise ValueError(f"solution does not define {name}()")
@@ -623,11 +649,12 @@ class ExerciseSpec(_Strict):
         for i, check in enumerate(self.checks):
             called = [getattr(check, "call", None), getattr(check, "backward", None)]
             for name in filter(None, called):
-                if name not in names:
-                    raise ValueError(f"checks[{i}]: {name!r} is not one of functions {names}")
+                if name not in names and name not in drivers:
+                    raise ValueError(f"checks[{i}]: {name!r} is not one of functions {names}"
+                                     + (f" or drivers {sorted(drivers)}" if drivers else ""))
             for role in ("forward", "reference"):
                 helper = getattr(check, role, None)
-                if helper and helper not in in_solution:
+                if helper and helper not in in_solution and helper not in drivers:
                     raise ValueError(f"checks[{i}]: the solution does not define {helper}()")
             if check.id is None:
                 counts[check.kind] = counts.get(check.kind, 0) + 1

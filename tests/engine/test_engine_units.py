@@ -66,7 +66,8 @@ def test_starter_and_solution_must_define_the_functions():
 
 
 def test_top_level_fields_are_stable():
-    assert list(ExerciseSpec.model_fields) == ["functions", "starter", "solution", "checks", "limits", "forbidden"]
+    assert list(ExerciseSpec.model_fields) == ["functions", "starter", "solution", "checks", "limits", "forbidden",
+                                              "drivers"]
     schema = ExerciseSpec.model_json_schema()
     assert "discriminator" in json.dumps(schema)
 
