@@ -809,8 +809,9 @@ def _plan_value(planner: Planner, spec: ExerciseSpec, check: ValueCheck | Stabil
                                traceback=frames)
             failure = compare(o.value, expected, check.call, check.rtol, check.atol, ctx)
             if failure is not None:
-                return _result(check, "fail", _described(check, failure.message), **failure.diagnostics,
-                               case=check.cases.index(case))
+                # A dtype failure explains the dtype only: the check's description is about values.
+                msg = failure.message if "actual_dtype" in failure.diagnostics else _described(check, failure.message)
+                return _result(check, "fail", msg, **failure.diagnostics, case=check.cases.index(case))
         n = len(pairs)
         return _result(check, "pass", M(
             f"{n} case{'s' if n > 1 else ''} match the reference (rtol {check.rtol:g}, atol {check.atol:g})"

@@ -383,8 +383,45 @@ def _worst_message(label: str, a: np.ndarray, e: np.ndarray, idx: tuple, n_bad: 
     return Failure(msg, diag)
 
 
+def _has_decimals(a: np.ndarray, k: int) -> bool:
+    """Every value has at most ``k`` decimals (up to the representation error of
+    rounding in binary)."""
+    return bool(np.allclose(a, np.round(a, k), rtol=1e-13, atol=1e-15))
+
+
+def _precision_symptom(a: np.ndarray, e: np.ndarray) -> Message | None:
+    """Output rounded to a few decimals, or computed in float32 somewhere: the values
+    are right to that precision and no further."""
+    if a.dtype.kind != "f" or not np.all(np.isfinite(a)) or not np.all(np.isfinite(e)):
+        return None
+    err = np.abs(a - e)
+    if not err.any():
+        return None
+    for k in range(1, 9):  # the fewest decimals that the values have, if that is few
+        if not _has_decimals(a, k):
+            continue
+        if _has_decimals(a, k - 1) or not 10.0 ** -(k + 4) < float(err.max()) <= 0.5 * 10.0 ** -k * (1 + 1e-9):
+            break
+        return M(f"Your values look rounded to {k} decimal{'s' if k != 1 else ''}: each is within "
+                 f"{0.5 * 10.0 ** -k:g} of the expected value and has no more digits. Return full float64 "
+                 "values; round only when you print.",
+                 f"你的结果看起来被四舍五入到了 {k} 位小数：每个值与正确值相差不超过 {0.5 * 10.0 ** -k:g}，"
+                 "且没有更多位数。请返回完整的 float64 数值，只在打印时再取整。")
+    rel = err / np.maximum(np.abs(e), 1e-300)
+    if 1e-10 < float(rel.max()) <= 2e-7 and np.array_equal(a, a.astype(np.float32).astype(np.float64)):
+        return M("Your values are right to about 7 significant digits and no more, and every one of them is "
+                 "a float32 number: a float32 crept in (np.float32, dtype='float32', or an array that was "
+                 "float32). Compute in float64.",
+                 "你的结果只在大约 7 位有效数字内正确，而且每个值都恰好是 float32 数：计算中混入了 float32"
+                 "（np.float32、dtype='float32'，或某个 float32 数组）。请用 float64 计算。")
+    return None
+
+
 def _symptom(a: np.ndarray, e: np.ndarray, ctx: Context) -> Message | None:
     """Name the pattern behind a mismatch, when there is one."""
+    precision = _precision_symptom(a, e)
+    if precision is not None:
+        return precision
     scale = float(np.max(np.abs(e))) if e.size else 0.0
     if scale == 0.0:
         if np.all(a == a.flat[0]) and a.size > 1:

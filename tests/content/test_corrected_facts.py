@@ -115,3 +115,20 @@ def test_fixed_quiz_items_stand_alone_and_accept_equivalent_forms(kb_content):
     for typed in ("[3, 4]", "(3, 4)", "3x4"):
         assert grade_text(shape, typed, "en").correct and grade_text(shape, typed, "zh").correct
     assert not grade_text(shape, "(4, 3)", "en").correct
+
+
+def test_one_definition_of_relative_error(kb_content):
+    """The concept page and the exercise (and the engine) define the gradient check's
+    relative error the same way, so a learner who follows the page passes."""
+    import numpy as np
+
+    from engine.compare import relative_error
+
+    page = kb_content.entries["gradient-checking"]
+    for text in (page.body.en, page.body.zh):
+        assert "|a − n| / max(1e-8, |a| + |n|)" in text and "max(|a|, |n|)" not in text
+    exercise = kb_content.entries["gradient-check"]
+    namespace: dict = {}
+    exec(compile(exercise.solution, "<solution>", "exec"), namespace)
+    a, n = np.array([1.0, -2.0, 1e-12]), np.array([1.1, -2.0, 0.0])
+    assert namespace["relative_error"](a, n) == pytest.approx(float(relative_error(a, n).max()))
