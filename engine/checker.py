@@ -38,10 +38,10 @@ from engine.compare import (
     Context, Failure, Opaque, band, compare, fmt_array, fmt_index, fmt_num, fmt_shape,
     relative_error, shape_message, show_inputs, _symptom, type_name,
 )
-from engine.inputs import TestFunction, dataset, materialize
+from engine.inputs import TestFunction, bigram_loss, dataset, kb_text, materialize
 from engine.report import CheckResult, Message, Report, overall_status
 from engine.spec import (
-    ExerciseSpec, GradientCheck, ImmutabilityCheck, PropertyCheck, StabilityCheck,
+    ExerciseSpec, GradientCheck, ImmutabilityCheck, LanguageModelCheck, PropertyCheck, StabilityCheck,
     TrainingCheck, TrajectoryCheck, ValueCheck,
 )
 from engine.worker import Worker
@@ -1385,6 +1385,75 @@ def _plan_trajectory(planner: Planner, spec: ExerciseSpec, check: TrajectoryChec
     return evaluate
 
 
+def _plan_language_model(planner: Planner, spec: ExerciseSpec, check: LanguageModelCheck
+                         ) -> Callable[[_Eval], CheckResult]:
+    c = check.corpus
+    train, held, vocab = kb_text(c.chars, c.min_count, c.held_out_every)
+    V = len(vocab)
+    kwargs = {k: materialize(v) for k, v in check.kwargs.items()}
+    lc = planner.add("learner", check.call, [train, V], kwargs)
+    shapes = {name: [V if d == "V" else int(d) for d in dims] for name, dims in check.params.items()}
+    length = check.history_length if isinstance(check.history_length, int) else kwargs.get(check.history_length)
+    context = kwargs.get(check.context_kwarg, 3)
+    fn = check.call
+
+    def evaluate(ev: _Eval) -> CheckResult:
+        bad = _not_ok(ev, check, lc)
+        if bad is not None:
+            return bad
+        parsed = _params_history(fn, ev.outcome(lc).value, shapes,  # type: ignore[union-attr]
+                                 length if isinstance(length, int) else None)
+        if isinstance(parsed, Message):
+            return _result(check, "fail", parsed)
+        params, hist = parsed
+        if not len(hist) or not np.all(np.isfinite(hist)):
+            return _result(check, "fail", M(
+                f"{fn}(): the loss history is empty or holds NaN or inf: training diverged, or log(0) in the loss?",
+                f"{fn}()：损失记录为空或含有 NaN、inf：训练发散了，或损失里出现了 log(0)？"))
+        score = Call("s1", check.loss, [params, held, context], {})
+        job = _job([score], spec.solution.encode("utf-8"), REFERENCE_FILENAME,
+                   dict(ev.limits, timeout_s=max(60.0, float(ev.limits["timeout_s"])), cpu_s=None), [], spec.drivers)
+        summary, files = ev.worker.run(job.spec, job.blobs, "reference")
+        run = _collect([score], job, summary, files)
+        _require_reference(run, [score])
+        value = run.outcomes["s1"].value
+        loss = float(value) if isinstance(value, (int, float, np.floating)) else float("nan")
+        bigram = bigram_loss(train, held, V)
+        goal = bigram - check.margin
+        k = max(1, len(hist) // 10)
+        first, last = float(np.mean(hist[:k])), float(np.mean(hist[-k:]))
+        diag = {"held_out_loss": loss, "bigram_loss": bigram, "threshold": goal, "vocab_size": V,
+                "train_chars": int(len(train)), "held_out_chars": int(len(held)),
+                "loss_first": first, "loss_last": last,
+                "history": [float(v) for v in hist[:: max(1, len(hist) // 500)]]}
+        if not np.isfinite(loss):
+            return _result(check, "fail", M(
+                "Your parameters give a non-finite loss on the held-out text: NaN or inf in them, or a "
+                "probability of 0 for a character that occurs?",
+                "你的参数在留出文本上给出了非有限的损失：参数里有 NaN 或 inf，或者某个出现过的字符概率为 0？"), **diag)
+        if not last < first:
+            return _result(check, "fail", _described(check, M(
+                f"The training loss did not fall (mean of the first tenth {fmt_num(round(first, 4))}, of the last "
+                f"{fmt_num(round(last, 4))}): a wrong gradient sign, a learning rate of 0, or parameters never updated?",
+                f"训练损失没有下降（前十分之一的平均为 {fmt_num(round(first, 4))}，最后十分之一为 "
+                f"{fmt_num(round(last, 4))}）：梯度符号错了、学习率为 0，还是参数从未更新？")), **diag)
+        if loss > goal:
+            return _result(check, "fail", _described(check, M(
+                f"Held-out loss {loss:.3f} nats per character; a bigram model (no context) reaches {bigram:.3f}, and "
+                f"a model that uses its context must get below {goal:.3f}. Check that the targets are the next "
+                "characters, the embedding gets its gradient, and the hidden layer's derivative is right.",
+                f"留出文本上每个字符的损失为 {loss:.3f} 奈特；不看上下文的二元（bigram）模型能达到 {bigram:.3f}，"
+                f"利用上下文的模型必须低于 {goal:.3f}。请检查目标是否是下一个字符、嵌入是否得到了梯度、"
+                "隐藏层的导数是否正确。")), **diag)
+        return _result(check, "pass", M(
+            f"Held-out loss {loss:.3f} nats per character (perplexity {np.exp(loss):.1f}), below the bigram model's "
+            f"{bigram:.3f} by {bigram - loss:.3f}.",
+            f"留出文本上每个字符的损失为 {loss:.3f} 奈特（困惑度 {np.exp(loss):.1f}），比二元模型的 {bigram:.3f} "
+            f"低 {bigram - loss:.3f}。"), **diag)
+
+    return evaluate
+
+
 def _reference_trajectory(value: Any, check: TrajectoryCheck) -> tuple[list[dict[str, np.ndarray]], np.ndarray]:
     if not (isinstance(value, (tuple, list)) and len(value) == 2 and isinstance(value[0], (list, tuple))
             and len(value[0]) == check.steps and len(value[1]) == check.steps):
@@ -1447,6 +1516,7 @@ _PLANNERS: dict[type, Callable[..., Callable[[_Eval], CheckResult]]] = {
     GradientCheck: _plan_gradient,
     TrainingCheck: _plan_training,
     TrajectoryCheck: _plan_trajectory,
+    LanguageModelCheck: _plan_language_model,
 }
 
 __all__ = ["run_check", "Call", "process_message", "fmt_array", "Failure"]

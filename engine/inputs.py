@@ -7,15 +7,17 @@ cannot fail, or fill memory, while a check is being planned."""
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
 
 from engine.spec import (
     MAX_ELEMENTS, Dataset, ExerciseSpec, FixedArray, FunctionRef, GradientCheck, Linspace, PropertyCheck, RandomArray,
-    TrainingCheck, TrajectoryCheck,
+    LanguageModelCheck, TrainingCheck, TrajectoryCheck,
 )
 
 
@@ -85,6 +87,39 @@ def binary_8d(n_train: int, n_test: int, seed: int) -> tuple[np.ndarray, np.ndar
     X_train = (X_train - mean) / std
     X_test = (X_test - mean) / std
     return X_train, y[:n_train], X_test, y[n_train:]
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@functools.lru_cache(maxsize=4)
+def kb_text(chars: int, min_count: int, held_out_every: int) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """``(train_ids, held_out_ids, vocab)`` of kb's bilingual text: the first ``chars``
+    characters, every ``held_out_every``-th line held out, characters rarer than
+    ``min_count`` in training mapped to id 0 (``vocab[0]`` is that unknown mark)."""
+    text = (DATA / "kb_text.txt").read_text(encoding="utf-8")[:chars]
+    lines = text.split("\n")
+    train = "\n".join(line for i, line in enumerate(lines) if i % held_out_every != held_out_every // 2)
+    held = "\n".join(line for i, line in enumerate(lines) if i % held_out_every == held_out_every // 2)
+    counts: dict[str, int] = {}
+    for ch in train:
+        counts[ch] = counts.get(ch, 0) + 1
+    vocab = ("\ufffd",) + tuple(sorted(ch for ch, n in counts.items() if n >= min_count))
+    index = {ch: i for i, ch in enumerate(vocab)}
+    encode = np.vectorize(lambda ch: index.get(ch, 0), otypes=[np.int64])
+    return encode(np.array(list(train))), encode(np.array(list(held))), vocab
+
+
+def bigram_loss(train: np.ndarray, held: np.ndarray, vocab_size: int) -> float:
+    """The held-out mean negative log-likelihood (nats) of the best add-α bigram model
+    (α from a grid), the yardstick a language model with context must beat."""
+    counts = np.zeros((vocab_size, vocab_size))
+    np.add.at(counts, (train[:-1], train[1:]), 1.0)
+    best = float("inf")
+    for alpha in (0.003, 0.01, 0.03, 0.1, 0.3, 1.0):
+        p = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * vocab_size)
+        best = min(best, float(-np.mean(np.log(p[held[:-1], held[1:]]))))
+    return best
 
 
 def xor_8d(n_train: int, n_test: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -237,6 +272,10 @@ def _inputs(check: Any, i: int) -> Iterator[_Input]:
         return _gradient_inputs(check, i)
     if isinstance(check, (TrainingCheck, TrajectoryCheck)):
         return _training_inputs(check, i)
+    if isinstance(check, LanguageModelCheck):
+        c = check.corpus
+        return iter([_Input(("checks", i, "corpus"), "corpus",
+                            lambda: kb_text(c.chars, c.min_count, c.held_out_every), c.chars * 8 * 2)])
     return _call_inputs(check, i)
 
 

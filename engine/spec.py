@@ -521,6 +521,35 @@ class TrainingCheck(_CheckBase):
     loss_must_fall: bool = True
 
 
+class Corpus(_Strict):
+    """kb's own bilingual text (``engine/data/kb_text.txt``: concept pages written for
+    kb, English and Chinese), as character ids. Every ``held_out_every``-th line is
+    held out; characters seen fewer than ``min_count`` times in training become id 0."""
+
+    name: Literal["kb-text"]
+    chars: int = Field(default=48_000, ge=1000, le=200_000)
+    min_count: int = Field(default=3, ge=1, le=100)
+    held_out_every: int = Field(default=10, ge=3, le=100)
+
+
+class LanguageModelCheck(_CheckBase):
+    """``call(train_ids, vocab_size, **kwargs)`` trains a character-level language
+    model and returns ``(params, history)``; the solution's ``loss(params, ids,
+    context)`` scores it on the held-out text (mean negative log-likelihood, nats),
+    which must beat the best add-α bigram model on the same split by ``margin``.
+    ``params`` shapes may use ``V`` for the vocabulary size."""
+
+    kind: Literal["language-model"]
+    call: str = Field(pattern=IDENT)
+    corpus: Corpus
+    kwargs: dict[str, Arg] = {}
+    params: dict[str, list[Annotated[int, Field(ge=1)] | Literal["V"]]] = Field(min_length=1)
+    loss: str = Field(pattern=IDENT)
+    context_kwarg: str = "context"
+    history_length: str | int = "steps"
+    margin: float = Field(default=0.1, ge=0, le=5)
+
+
 class Diagnosis(_Strict):
     """A known mistake the reference's trajectory function can reproduce
     (``reference(..., mistake=NAME)``), and what to tell a learner whose trajectory
@@ -557,7 +586,7 @@ class TrajectoryCheck(_CheckBase):
 
 Check = Annotated[
     Union[ValueCheck, StabilityCheck, ImmutabilityCheck, PropertyCheck, GradientCheck, TrainingCheck,
-          TrajectoryCheck],
+          TrajectoryCheck, LanguageModelCheck],
     Field(discriminator="kind"),
 ]
 
@@ -652,7 +681,7 @@ class ExerciseSpec(_Strict):
                 if name not in names and name not in drivers:
                     raise ValueError(f"checks[{i}]: {name!r} is not one of functions {names}"
                                      + (f" or drivers {sorted(drivers)}" if drivers else ""))
-            for role in ("forward", "reference"):
+            for role in ("forward", "reference", "loss"):
                 helper = getattr(check, role, None)
                 if helper and helper not in in_solution and helper not in drivers:
                     raise ValueError(f"checks[{i}]: the solution does not define {helper}()")

@@ -86,8 +86,17 @@ def _catalog_get(ident: str, extra_roots: list[str] | None) -> Any:
         cat.close()
 
 
+TRACK_ORDER = ("foundations", "networks", "autograd", "large-models")
+
+
+def course_order(ex: "Exercise") -> tuple[int, int, str]:
+    """Where an exercise stands in the course: its track, then its difficulty."""
+    track = getattr(ex, "track", "foundations")
+    return (TRACK_ORDER.index(track) if track in TRACK_ORDER else len(TRACK_ORDER), ex.difficulty, ex.id)
+
+
 def all_exercises(extra_roots: list[str] | None = None) -> list["Exercise"]:
-    """Every exercise in the content roots, ordered by difficulty then id."""
+    """Every exercise in the content roots, in course order: by track, then difficulty."""
     from kb.catalog import Catalog
     from kb.schema import Exercise
 
@@ -97,7 +106,54 @@ def all_exercises(extra_roots: list[str] | None = None) -> list["Exercise"]:
     finally:
         cat.close()
     exercises = [e for e in found if isinstance(e, Exercise)]
-    return sorted(exercises, key=lambda e: (e.difficulty, e.id))
+    return sorted(exercises, key=course_order)
+
+
+@dataclass
+class Next:
+    """The exercise to offer after a pass, and why: ``path`` names the learning path
+    it follows in (its title, both languages), else it is the next of the course."""
+
+    exercise: "Exercise"
+    path_title: dict[str, str] | None
+
+
+def next_exercise(ex: "Exercise", passed: set[str], extra_roots: list[str] | None = None, *,
+                  catalog: Any = None) -> Next | None:
+    """After ``ex`` is passed: the next exercise not yet passed in the first learning
+    path that has ``ex`` as a step, else the next one in course order (rustlings moves
+    on; kb says what is next and why). None when every exercise is passed. Uses
+    ``catalog`` when given (the app's), else opens one over the content roots."""
+    from kb.catalog import Catalog
+
+    cat = catalog if catalog is not None else Catalog.open(extra_roots)
+    try:
+        return _next_in(cat, ex, set(passed) | {ex.id})
+    finally:
+        if catalog is None:
+            cat.close()
+
+
+def _next_in(cat: Any, ex: "Exercise", done: set[str]) -> Next | None:
+    from kb.schema import Exercise, LearningPath
+
+    paths = [cat.get(s.id) for s in cat.list(kind="path")]
+    for path in sorted((p for p in paths if isinstance(p, LearningPath)), key=lambda p: p.id):
+        refs = [step.ref for step in path.steps if step.do == "exercise"]
+        if ex.id not in refs:
+            continue
+        for ref in refs[refs.index(ex.id) + 1:]:
+            following = cat.get(ref)
+            if isinstance(following, Exercise) and ref not in done:
+                return Next(following, path.title.model_dump())
+    course = sorted((e for e in (cat.get(s.id) for s in cat.list(kind="exercise")) if isinstance(e, Exercise)),
+                    key=course_order)
+    ids = [e.id for e in course]
+    start = ids.index(ex.id) + 1 if ex.id in ids else 0
+    for following in course[start:] + course[:start]:
+        if following.id not in done:
+            return Next(following, None)
+    return None
 
 
 # --- the learner's file ------------------------------------------------------------------------

@@ -202,6 +202,7 @@ def cmd_list(args: argparse.Namespace, lang: str) -> int:
     if args.json:
         print(json.dumps([{
             "id": ex.id, "title": ex.title.model_dump(), "summary": ex.summary.model_dump(),
+            "track": getattr(ex, "track", "foundations"),
             "difficulty": ex.difficulty, "status": status, "file": str(path), "started": path.exists(),
             "concepts": ex.concepts, "tags": ex.tags,
         } for ex, status, path in rows], ensure_ascii=False, indent=2))
@@ -209,10 +210,17 @@ def cmd_list(args: argparse.Namespace, lang: str) -> int:
     words = {"passed": tr(lang, "passed", "已通过"), "attempted": tr(lang, "attempted", "已尝试"),
              "started": tr(lang, "started", "已开始"), "new": tr(lang, "new", "未开始")}
     width = max((len(ex.id) for ex, _, _ in rows), default=10)
+    track = None
     for ex, status, _ in rows:
+        if getattr(ex, "track", "foundations") != track:
+            track = getattr(ex, "track", "foundations")
+            done = sum(1 for e, st, _ in rows if getattr(e, "track", "foundations") == track and st == "passed")
+            total = sum(1 for e, _, _ in rows if getattr(e, "track", "foundations") == track)
+            print(("" if ex is rows[0][0] else "\n") + tr(lang, f"{_track_label(ex, lang)} ({done}/{total} passed)",
+                                                          f"{_track_label(ex, lang)}（已通过 {done}/{total}）"))
         mark = {"passed": "✓", "attempted": "✗", "started": "·", "new": " "}[status]
         stars = "★" * ex.difficulty + "☆" * (5 - ex.difficulty)
-        print(f"{mark} {ex.id:<{width}}  {stars}  {words[status]:<9}  {_pick(ex.title, lang)}")
+        print(f"{mark} {ex.id:<{width}}  {stars}  {words[status]:<9}  {terminal_safe(_pick(ex.title, lang))}")
     if why:
         print(tr(lang, f"(progress unavailable: {why})", f"（无法读取进度：{why}）"), file=sys.stderr)
     print(tr(lang, "Start one with: kb exercise start ID", "开始练习：kb exercise start ID"), file=sys.stderr)
@@ -342,16 +350,52 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     # The verdict is on screen first; then the attempt goes to the progress store
     # (SQLAlchemy and the store's migration check cost more than the check itself).
     store, why = exercises.open_store_quietly()
+    passed: set[str] = set()
     if store is not None:
         try:
             exercises.record(store, ex, report)
+            passed = store.exercises_passed()
         except Exception as exc:  # the result still counts for the learner
             why = str(exc)
         finally:
             store.close()
     if why:
         print(tr(lang, f"kb: progress not saved: {why}", f"kb：进度未保存：{why}"), file=sys.stderr)
+    if report.status == "pass" and not args.json:
+        _say_next(ex, passed, lang, args)
     return 0 if report.status == "pass" else 1
+
+
+def _say_next(ex: Any, passed: set[str], lang: str, args: argparse.Namespace, out: Any = None) -> None:
+    """After a pass: the next exercise, and why it is next."""
+    from kb import exercises
+
+    try:
+        following = exercises.next_exercise(ex, passed, _extra(args))
+    except Exception:  # a suggestion is never worth an error
+        return
+    out = out or sys.stdout
+    if following is None:
+        print(tr(lang, "That was the last exercise you had left: every one is passed.",
+                 "这是你剩下的最后一个练习：所有练习都已通过。"), file=out)
+        return
+    nxt = following.exercise
+    title = terminal_safe(_pick(nxt.title, lang))
+    if following.path_title:
+        why_en = f"next in the path “{terminal_safe(following.path_title.get('en') or '')}”"
+        why_zh = f"学习路径“{terminal_safe(following.path_title.get('zh') or '')}”中的下一个练习"
+    else:
+        track = _track_label(nxt, lang)
+        why_en, why_zh = f"next in the course: {track}", f"课程中的下一个练习：{track}"
+    print(tr(lang, f"Next: {nxt.id} — {title} ({why_en}). Start it: kb exercise start {nxt.id}",
+             f"下一个：{nxt.id} — {title}（{why_zh}）。开始：kb exercise start {nxt.id}"), file=out)
+
+
+def _track_label(ex: Any, lang: str) -> str:
+    from kb.schema import TRACKS
+
+    names = TRACKS.get(getattr(ex, "track", "foundations"), TRACKS["foundations"])
+    return names["zh" if lang == "zh" else "en"]
 
 
 def _check_all(args: argparse.Namespace, lang: str) -> int:
@@ -574,13 +618,17 @@ def cmd_watch(args: argparse.Namespace, lang: str) -> int:
             except exercises.ExerciseError as exc:  # the file vanished between saves
                 print(f"kb: {exc.message(lang)}", file=sys.stderr)
                 return
+            passed: set[str] = set()
             if store is not None:
                 try:
                     exercises.record(store, ex, report)
+                    passed = store.exercises_passed()
                 except Exception:
                     pass
             print("─" * 60)
             print_report(report, ex, lang)
+            if report.status == "pass":
+                _say_next(ex, passed, lang, args)
             sys.stdout.flush()
 
         def ready(mechanism: str) -> None:

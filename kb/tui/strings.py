@@ -42,6 +42,7 @@ BINDING_LABELS: dict[str, tuple[str, str]] = {
     "kb.end-session": ("End session", "结束"),
     "kb.focus-editor": ("Editor", "编辑器"),
     "kb.focus-results": ("Results", "结果"),
+    "kb.next-exercise": ("Next exercise", "下一个练习"),
 }
 
 

@@ -327,3 +327,41 @@ def test_register_sets_handlers_with_exit_codes():
     for action in ("list", "start x", "check x", "hint x", "solution x", "reset x", "watch x"):
         args = parser.parse_args(["exercise", *action.split()])
         assert callable(args.func)
+
+
+def test_a_pass_names_the_next_exercise_of_the_path(home, capsys):
+    kb(capsys, "exercise", "start", "sigmoid")
+    exercises.learner_path("sigmoid").write_text(SIGMOID_OK)
+    code, out, _ = kb(capsys, "exercise", "check", "sigmoid")
+    assert code == 0
+    nxt = exercises.next_exercise(exercises.load("sigmoid"), {"sigmoid"})
+    assert nxt is not None and nxt.path_title is not None
+    assert f"Next: {nxt.exercise.id}" in out and f"kb exercise start {nxt.exercise.id}" in out
+    assert nxt.path_title["en"] in out
+    code, out, _ = kb(capsys, "--lang", "zh", "exercise", "check", "sigmoid")
+    assert f"下一个：{nxt.exercise.id}" in out and nxt.path_title["zh"] in out
+    code, out, _ = kb(capsys, "exercise", "check", "sigmoid", "--json")
+    assert json.loads(out)["status"] == "pass"  # one JSON document, no suggestion line
+
+
+def test_the_next_exercise_skips_what_is_passed_and_follows_the_course():
+    course = exercises.all_exercises()
+    tracks = [e.track for e in course]
+    order = ["foundations", "networks", "autograd", "large-models"]
+    assert tracks == sorted(tracks, key=order.index)  # the course order: track by track
+    last_foundation = [e for e in course if e.track == "foundations"][-1]
+    passed = {e.id for e in course if e.track == "foundations"}
+    nxt = exercises.next_exercise(last_foundation, passed)
+    assert nxt is not None and nxt.exercise.id not in passed
+    assert exercises.next_exercise(course[0], {e.id for e in course}) is None
+
+
+def test_the_list_is_grouped_by_track_in_the_learners_language(home, capsys):
+    code, out, _ = kb(capsys, "exercise", "list")
+    assert code == 0
+    heads = [line for line in out.splitlines() if line and not line.startswith((" ", "✓", "✗", "·"))]
+    assert heads[0].startswith("Foundations (0/") and any(h.startswith("Large models") for h in heads)
+    code, out, _ = kb(capsys, "--lang", "zh", "exercise", "list")
+    assert out.splitlines()[0].startswith("基础（已通过 0/")
+    code, out, _ = kb(capsys, "exercise", "list", "--json")
+    assert {"track", "status", "difficulty"} <= set(json.loads(out)[0])

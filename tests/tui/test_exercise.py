@@ -146,3 +146,39 @@ async def test_the_app_stays_responsive_during_a_check_and_survives_any_learner_
         assert await check(pilot, screen) in ("crashed", "error")
         editor.text = editor.text.replace("os._exit(3)", "def sigmoid(x):\n    return 1 / (1 + __import__('numpy').exp(-x))\n")
         assert await check(pilot, screen) == "pass"  # the warm worker came back
+
+
+def _pack_with_a_second_exercise(tmp_path):
+    """The fixture content plus a second exercise, the next step of its path."""
+    import shutil
+
+    from .conftest import CONTENT
+
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    first = (root / "exercises" / "sigmoid-exercise.yaml").read_text(encoding="utf-8")
+    second = first.replace("id: sigmoid-exercise", "id: sigmoid-again").replace(
+        "title: {en: Implement sigmoid, zh: 实现 sigmoid}", "title: {en: Sigmoid once more, zh: 再写一次 sigmoid}")
+    (root / "exercises" / "sigmoid-again.yaml").write_text(second, encoding="utf-8")
+    path = root / "paths" / "first-steps.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - {do: exercise, ref: sigmoid-again}\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow
+@async_test
+async def test_after_a_pass_the_workspace_offers_the_next_exercise_of_the_path(tmp_path):
+    from kb.tui.screens.exercise import ExerciseScreen
+
+    app = make_app("zh", roots=[_pack_with_a_second_exercise(tmp_path)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_workspace(pilot, app)
+        assert "下一个练习" not in screen_text(app)  # the footer offers nothing before a pass
+        editor = screen.query_one("#editor", TextArea)
+        editor.text = editor.text.replace("raise NotImplementedError", RIGHT)
+        assert await check(pilot, screen) == "pass"
+        assert screen.following is not None and screen.following.exercise.id == "sigmoid-again"
+        assert screen.following.path_title["zh"] == "入门第一步"
+        assert "^n 下一个练习" in screen_text(app)
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, ExerciseScreen) and app.screen.exercise_id == "sigmoid-again")

@@ -62,6 +62,7 @@ class ExerciseScreen(KbScreen):
         Binding("f5", "reload", "Reload file", id="kb.reload", show=False),
         Binding("f6", "switch_focus", "Editor", id="kb.focus-editor", show=False),
         Binding("escape", "leave", "Back", id="kb.back"),
+        Binding("ctrl+n", "next_exercise", "Next exercise", id="kb.next-exercise", priority=True),
     ]
 
     class FileOpened(Message):
@@ -70,9 +71,11 @@ class ExerciseScreen(KbScreen):
             self.opened = opened
 
     class Checked(Message):
-        def __init__(self, report, error: str | None = None, saved_error: str | None = None) -> None:
+        def __init__(self, report, error: str | None = None, saved_error: str | None = None,
+                     following=None) -> None:
             super().__init__()
             self.report, self.error, self.saved_error = report, error, saved_error
+            self.following = following  # kb.exercises.Next after a pass, or None
 
     class Unlocked(Message):
         def __init__(self, hints: int | None = None, solution: bool | None = None, note: str | None = None,
@@ -82,6 +85,7 @@ class ExerciseScreen(KbScreen):
 
     def __init__(self, exercise_id: str) -> None:
         super().__init__()
+        self.following = None  # the exercise to offer after a pass
         self.exercise_id = exercise_id
         self.exercise = None
         self.path: Path | None = None
@@ -279,6 +283,7 @@ class ExerciseScreen(KbScreen):
             self.post_message(self.Checked(None, f"{type(exc).__name__}: {exc}"))
             return
         saved_error = None
+        following = None
         if services is not None and services.store is not None:
             try:
                 exercises.record(services.store, exercise, report)
@@ -286,7 +291,13 @@ class ExerciseScreen(KbScreen):
                 saved_error = str(exc)
         elif services is not None:
             saved_error = services.store_error
-        self.post_message(self.Checked(report, None, saved_error))
+        if report.status == "pass" and services is not None:
+            try:
+                passed = services.store.exercises_passed() if services.store is not None else set()
+                following = exercises.next_exercise(exercise, passed, catalog=services.catalog)
+            except Exception:  # a suggestion is never worth an error
+                following = None
+        self.post_message(self.Checked(report, None, saved_error, following))
 
     def on_exercise_screen_checked(self, message: Checked) -> None:
         self.checking = False
@@ -296,7 +307,26 @@ class ExerciseScreen(KbScreen):
             self.report = message.report
         if message.saved_error:
             self.notify(message.saved_error, title=self.t("Progress not saved", "进度未保存"), severity="warning")
+        self.following = message.following
+        if self.following is not None:
+            nxt = self.following.exercise
+            why = (self.t(f"next in the path “{self.following.path_title.get('en')}”",
+                          f"学习路径“{self.following.path_title.get('zh')}”中的下一个练习")
+                   if self.following.path_title else self.t("next in the course", "课程中的下一个练习"))
+            self.notify(self.t(f"Next: {nxt.title.en or nxt.title.zh} ({why}). Press ctrl+n to open it.",
+                               f"下一个：{nxt.title.zh or nxt.title.en}（{why}）。按 ctrl+n 打开。"),
+                        title=self.t("Passed", "通过"), timeout=12)
+        self.refresh_bindings()
         self.render_results()
+
+    def action_next_exercise(self) -> None:
+        if self.following is not None:
+            self.app.open_workspace(self.following.exercise.id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_exercise":
+            return self.following is not None  # the footer shows it only after a pass
+        return True
 
     # -- hints and the solution ---------------------------------------------------------------
 
