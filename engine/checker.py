@@ -587,6 +587,8 @@ def _from_error(check: Any, info: dict[str, Any], call: Call | None, at_import: 
         where_zh = f"（第 {lineno} 行：{text}）" if text else f"（第 {lineno} 行）"
     fn = f"{call.fn}()" if call else "your file"
     fn_zh = f"{call.fn}()" if call else "你的文件"
+    if call is not None and call.driver:  # the check's own code called the learner's
+        fn, fn_zh = f"your code (run by the check {call.fn})", f"你的代码（由检查 {call.fn} 调用）"
     diag = {"exception": etype, "exception_message": emsg, "traceback": frames}
     if info.get("where"):
         diag["raised_in"] = info["where"]
@@ -729,7 +731,7 @@ def _report(results: list[CheckResult], t0: float, exercise: str | None, run: Ru
 def _context(spec: ExerciseSpec, fn: str, args: list[Any], kwargs: dict[str, Any], note: Any = None,
              outputs: list[str] | None = None) -> Context:
     sig = spec.function(fn)
-    names = sig.params() if sig else []
+    names = sig.params() if sig else _driver_params(spec, fn)
     inputs: list[tuple[str, Any]] = []
     for i, a in enumerate(args):
         inputs.append((names[i] if i < len(names) else f"arg{i}", a))
@@ -749,6 +751,18 @@ def _context(spec: ExerciseSpec, fn: str, args: list[Any], kwargs: dict[str, Any
         note_msg = M(p["en"], p["zh"])
     out_names = outputs or (sig.outputs() if sig else None)
     return Context(inputs=inputs, counts=counts, note=note_msg, output_names=out_names)
+
+
+def _driver_params(spec: ExerciseSpec, fn: str) -> list[str]:
+    """A check driver's parameter names after the module it is given (``sub``)."""
+    import ast
+
+    if not spec.drivers or fn not in spec.driver_names():
+        return []
+    for node in ast.parse(spec.drivers).body:
+        if isinstance(node, ast.FunctionDef) and node.name == fn:
+            return [a.arg for a in node.args.posonlyargs + node.args.args][1:]
+    return []
 
 
 def _plan_value(planner: Planner, spec: ExerciseSpec, check: ValueCheck | StabilityCheck) -> Callable[[_Eval], CheckResult]:
