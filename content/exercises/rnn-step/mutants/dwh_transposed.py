@@ -1,0 +1,19 @@
+# Mistake: dWh computed as da.T @ h_prev, the transpose of h_prev.T @ da (Wh is square, so the shape still fits).
+# expect: dWh
+# expect: transpose
+import numpy as np
+
+
+def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    return np.tanh(x @ Wx + h_prev @ Wh + b)
+
+
+def rnn_step_backward(dh, x, h_prev, Wx, Wh, b):
+    h = np.tanh(x @ Wx + h_prev @ Wh + b)
+    da = dh * (1.0 - h ** 2)  # through tanh: d tanh(a) / da = 1 - tanh(a)^2
+    dx = da @ Wx.T
+    dh_prev = da @ Wh.T
+    dWx = x.T @ da
+    dWh = da.T @ h_prev
+    db = da.sum(axis=0)
+    return dx, dh_prev, dWx, dWh, db

@@ -1,0 +1,17 @@
+# Mistake: keeps only tokens whose cumulative probability is still below p, so the token that crosses p is dropped.
+# expect: the token that crosses p
+import numpy as np
+
+
+def top_p_filter(logits, p):
+    z = logits - np.max(logits, axis=-1, keepdims=True)
+    e = np.exp(z)
+    probs = e / np.sum(e, axis=-1, keepdims=True)
+    order = np.argsort(-probs, axis=-1, kind="stable")
+    sorted_p = np.take_along_axis(probs, order, axis=-1)
+    keep_sorted = np.cumsum(sorted_p, axis=-1) < p
+    keep_sorted[..., 0] = True  # always keep the top token
+    keep = np.zeros_like(keep_sorted)
+    np.put_along_axis(keep, order, keep_sorted, axis=-1)
+    kept = np.where(keep, probs, 0.0)
+    return kept / np.sum(kept, axis=-1, keepdims=True)
