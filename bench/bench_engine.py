@@ -18,6 +18,9 @@ Interleaved, so that machine noise hits every side alike, each figure the median
                 in the progress store);
 * training      the reference ``training-loop`` solution: ``train()`` in this process,
                 and its whole check through a warm worker;
+* capstone      the reference ``tiny-language-model``: its whole check (training a
+                character-level model on kb's text) through a warm worker, against its
+                time limit;
 * sandbox       the same warm check with the namespace sandbox turned off
                 (``KB_SANDBOX=off``: resource limits and seccomp only), and an empty job
                 (no calls) in each mode: their difference is what a job's own
@@ -59,11 +62,14 @@ def main(argv: list[str] | None = None) -> int:
 
     sigmoid = load("sigmoid")
     training = load("training-loop")
+    capstone = load("tiny-language-model")
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-engine-"))
     ref_file = tmp / "sigmoid.py"
     ref_file.write_text(sigmoid.solution, encoding="utf-8")
     train_file = tmp / "train.py"
     train_file.write_text(training.solution, encoding="utf-8")
+    lm_file = tmp / "lm.py"
+    lm_file.write_text(capstone.solution, encoding="utf-8")
     env = dict(os.environ, KB_HOME=str(tmp / "home"), KB_LANG="en")
     env.pop("KB_DATABASE_URL", None)
 
@@ -87,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
     samples: dict[str, list[float]] = {k: [] for k in (
         "numpy", "warm", "first", "cli", "train", "train_check", "warm_off", "empty", "empty_off",
-        "start", "start_off")}
+        "start", "start_off", "capstone")}
     empty = _job([], b"", "<empty>", sigmoid.limits.model_dump(), [])
 
     def started(mode: str) -> None:
@@ -119,8 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         exec(compile(training.solution, "<training-loop solution>", "exec"), ns)
         from engine.inputs import dataset
 
-        X, y, _, _ = dataset(training.checks[0].dataset)
-        kwargs = dict(training.checks[0].kwargs)
+        held_out = next(c for c in training.checks if c.kind == "training")
+        X, y, _, _ = dataset(held_out.dataset)
+        kwargs = dict(held_out.kwargs)
         for i in range(args.repeat):
             samples["numpy"].append(timed(cold_numpy))
             samples["warm"].append(timed(warm))
@@ -135,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
                 samples["train"].append(timed(lambda: ns["train"](X, y, **kwargs)))
                 samples["train_check"].append(timed(
                     lambda: engine.check(training, train_file, worker=worker)))
+                samples["capstone"].append(timed(
+                    lambda: engine.check(capstone, lm_file, worker=worker)))
             print(f"  round {i + 1}/{args.repeat}", file=sys.stderr)
 
     samples["verdict"] = verdict_at[1:]  # the first call, outside the rounds, created the store
@@ -148,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         ("cold `kb exercise check sigmoid`: process done", "cli", None),
         ("reference training-loop: train() in-process", "train", None),
         ("reference training-loop: whole check, warm worker", "train_check", None),
+        ("capstone tiny-language-model: whole check, warm worker", "capstone", None),
         ("warm check, sigmoid, sandbox off (limits only)", "warm_off", None),
         ("empty job, namespace sandbox", "empty", None),
         ("empty job, sandbox off", "empty_off", None),
@@ -160,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         goal = f"≤ {target}" if target else ""
         verdict = ("  met" if ratio <= target else "  MISSED") if target else ""
         print(f"{label:54} {med[key] * 1000:8.1f}ms {ratio:8.2f}  {goal}{verdict}")
+    print(f"\ncapstone check: {med['capstone']:.1f} s against its limit of {capstone.limits.timeout_s:g} s")
     setup = (med["empty"] - med["empty_off"]) * 1000
     print(f"\na job's own namespaces cost {setup:.1f} ms (empty job, sandbox minus off); "
           f"isolation: {isolation.mode if isolation else '?'}")
