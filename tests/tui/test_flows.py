@@ -29,8 +29,9 @@ async def test_exercises_key_opens_browse_on_exercises_and_enter_opens_the_works
         await until(pilot, lambda: app.services is not None)
         await pilot.press("x")
         assert isinstance(app.screen, BrowseScreen) and app.screen.kind == "exercise"
-        await until(pilot, lambda: app.screen.query_one("#entries", OptionList).option_count == 1)
+        await until(pilot, lambda: app.screen.query_one("#entries", OptionList).option_count == 2)
         assert "Implement sigmoid" in screen_text(app)
+        assert "Foundations · 0/1 passed" in screen_text(app)  # the course is listed track by track
         await pilot.press("escape", "x")  # again, from an existing browse screen
         assert isinstance(app.screen, BrowseScreen) and app.screen.kind == "exercise"
         await pilot.press("enter")

@@ -39,15 +39,18 @@ class BrowseScreen(KbScreen):
     ]
 
     class Listed(Message):
-        def __init__(self, rows: list, kind: str, tag: str | None, statuses: dict) -> None:
+        def __init__(self, rows: list, kind: str, tag: str | None, statuses: dict,
+                     course: dict | None = None) -> None:
             super().__init__()
             self.rows, self.kind, self.tag, self.statuses = rows, kind, tag, statuses
+            self.course = course or {}  # exercise id -> (track index, difficulty, id), and its track
 
     def __init__(self, kind: str = ALL) -> None:
         super().__init__()
         self.kind = kind
         self.tag: str | None = None
         self.rows: list = []
+        self.course: dict = {}
         self.statuses: dict = {}
 
     def compose(self) -> ComposeResult:
@@ -130,14 +133,26 @@ class BrowseScreen(KbScreen):
         statuses = {}
         if services.store is not None and any(r.kind == "exercise" for r in rows):
             statuses = services.store.exercise_statuses()
-        self.post_message(self.Listed(rows, kind, tag, statuses))
+        course = {}
+        if kind == "exercise":  # the course order (track, then difficulty), as the CLI lists it
+            from kb.exercises import course_order
+
+            for row in rows:
+                ex = services.catalog.get(row.id)
+                if ex is not None:
+                    course[row.id] = (course_order(ex), getattr(ex, "track", "foundations"))
+        self.post_message(self.Listed(rows, kind, tag, statuses, course))
 
     def on_browse_screen_listed(self, message: Listed) -> None:
         if (message.kind, message.tag) != (self.kind, self.tag):
             return  # an older request
         order = {kind: i for i, kind in enumerate(KIND_ORDER)}
-        self.rows = sorted(message.rows, key=lambda r: (order.get(r.kind, len(order)),
-                                                         pick(r.title, "en", mark=False).casefold()))
+        self.course = message.course
+        if self.course:
+            self.rows = sorted(message.rows, key=lambda r: self.course.get(r.id, ((99, 9, r.id), ""))[0])
+        else:
+            self.rows = sorted(message.rows, key=lambda r: (order.get(r.kind, len(order)),
+                                                             pick(r.title, "en", mark=False).casefold()))
         self.statuses = message.statuses
         self.render_entries()
 
@@ -146,11 +161,26 @@ class BrowseScreen(KbScreen):
         highlighted = options.highlighted
         options.clear_options()
         marks = {"passed": "✓", "attempted": "◐"}
+        track = None
         for row in self.rows:
+            if row.id in self.course and self.course[row.id][1] != track:
+                from kb.schema import TRACKS
+
+                track = self.course[row.id][1]
+                in_track = [r.id for r in self.rows if self.course.get(r.id, (None, None))[1] == track]
+                done = sum(1 for i in in_track if self.statuses.get(i) == "passed")
+                name = TRACKS.get(track, {}).get(self.lang, track)
+                options.add_option(Option(Text(self.t(f"{name} · {done}/{len(in_track)} passed",
+                                                      f"{name} · 已通过 {done}/{len(in_track)}"), style="bold"),
+                                          disabled=True))
             mark = marks.get(self.statuses.get(row.id, ""), "○") if row.kind == "exercise" else ""
             options.add_option(Option(entry_prompt(row, self.lang, show_kind=self.kind == ALL, mark=mark), id=row.id))
         if self.rows:
-            options.highlighted = min(highlighted or 0, len(self.rows) - 1)
+            count = options.option_count
+            want = min(highlighted or 0, count - 1)
+            while want < count - 1 and options.get_option_at_index(want).disabled:
+                want += 1  # a track's heading is not an entry
+            options.highlighted = want
         title = self.t("All entries", "全部条目") if self.kind == ALL else kind_plural(self.kind, self.lang)
         if self.tag:
             title += f" · #{self.tag}"

@@ -89,7 +89,8 @@ def gather(services) -> HomeData:
 
     paths = [s for s in services.summaries if s.kind == "path"]
     chosen = store.get_setting("current_path")
-    for summary in sorted(paths, key=lambda s: (s.id != chosen, s.id)):
+    # The path the learner chose, else where the content says to start (foundations).
+    for summary in sorted(paths, key=lambda s: (s.id != chosen, s.id != "foundations", s.id)):
         entry = catalog.get(summary.id)
         if entry is None:
             continue
