@@ -10,7 +10,8 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("kb.cli.content", "kb.cli.exercise", "kb.cli.quiz", "kb.cli.progress", "kb.cli.path")
+COMMAND_MODULES = ("kb.cli.content", "kb.cli.exercise", "kb.cli.quiz", "kb.cli.progress", "kb.cli.path",
+                   "kb.cli.classroom", "kb.cli.serve", "kb.cli.export")
 
 
 class UserError(Exception):
