@@ -318,3 +318,26 @@ async def test_a_failure_to_load_is_shown_with_a_way_forward(monkeypatch):
         await until(pilot, lambda: app.load_error is not None)
         text = screen_text(app)
         assert "Could not load the content" in text and "cannot read /somewhere/content" in text
+
+
+@async_test
+async def test_home_menu_opens_each_screen_with_enter_and_with_a_click():
+    """The Start menu acts on Enter and on a click, not only on its letter keys."""
+    from kb.tui.screens.browse import BrowseScreen
+    from kb.tui.screens.home import HomeScreen
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        menu = app.screen.query_one("#actions", OptionList)
+        await until(pilot, lambda: menu.option_count >= 5)
+        ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+        menu.focus()
+        menu.highlighted = ids.index("exercises")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen) and app.screen.kind == "exercise")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        menu = app.screen.query_one("#actions", OptionList)
+        await pilot.click(menu, offset=(4, ids.index("browse")))
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen))

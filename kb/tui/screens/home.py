@@ -338,12 +338,12 @@ class HomeScreen(KbScreen):
     # -- actions --------------------------------------------------------------------------
 
     @on(OptionList.OptionSelected, "#actions")
-    def chosen(self, event: OptionList.OptionSelected) -> None:
+    async def chosen(self, event: OptionList.OptionSelected) -> None:
         key = event.option.id
         if key == "continue":
             self.action_continue()
         elif key in ("review", "browse", "search", "exercises", "progress"):
-            self.run_action(f"app.{key}")
+            await self.run_action(f"app.{key}")  # run_action is a coroutine: unawaited, nothing happened
 
     def action_continue(self) -> None:
         data = self.data
