@@ -231,8 +231,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from kb.render import entry_markdown, kind_name
 
     cat = open_catalog(args)
-    entry = _get(cat, args.id, args.lang)
-    _mark_read(entry.id)
+    entry = _get(cat, args.id, args.lang)  # reading from a script changes no progress
     backlinks = cat.backlinks(entry.id)
     if args.json:
         data = entry.model_dump(mode="json", exclude_none=True)
@@ -250,21 +249,6 @@ def cmd_show(args: argparse.Namespace) -> int:
             f"`{b.src.id}` ({kind_name(b.src.kind, args.lang)})" for b in backlinks))
     _print_markdown(md + "\n" + "\n\n".join(links))
     return 0
-
-
-def _mark_read(ident: str) -> None:
-    """Reading an entry completes a path's read step; a store that cannot be opened
-    must not stop the entry from showing."""
-    from kb.progress import ProgressStoreError, open_store
-
-    try:
-        store = open_store()
-        try:
-            store.mark_read(ident)
-        finally:
-            store.close()
-    except ProgressStoreError as exc:
-        print(f"kb: {exc}", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -377,3 +377,17 @@ def test_python_dash_m_kb_errors(tmp_path, argv, code, message):
     assert "Traceback" not in proc.stderr
     assert proc.stderr.splitlines() == [message]
     assert proc.stdout == ""
+
+
+def test_show_changes_no_progress(kb, pack):
+    """Reading from a script (kb show, --json) must not mark path steps as read: only
+    opening an entry in the app, or `kb path --done N`, does."""
+    from kb.progress import open_store
+
+    assert kb("--content", str(pack), "show", "sigmoid").code == 0
+    assert kb("--content", str(pack), "show", "sigmoid", "--json").code == 0
+    store = open_store()
+    try:
+        assert store.read_entries() == {}
+    finally:
+        store.close()
