@@ -341,3 +341,45 @@ async def test_home_menu_opens_each_screen_with_enter_and_with_a_click():
         menu = app.screen.query_one("#actions", OptionList)
         await pilot.click(menu, offset=(4, ids.index("browse")))
         await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
+
+
+@async_test
+async def test_each_numeric_question_opens_with_an_empty_answer(tmp_path):
+    """The number box used to keep the previous answer: Enter on the next numeric
+    question submitted it, and it was graded and stored as the learner's."""
+    import shutil
+
+    from textual.widgets import Input
+
+    from kb.tui.screens.quiz import QuizScreen
+
+    from .conftest import CONTENT
+
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    (root / "quizzes" / "activations-quiz.yaml").write_text(
+        "id: activations-quiz\nkind: quiz\n"
+        "title: {en: Activation functions, zh: 激活函数测验}\n"
+        "summary: {en: Numbers., zh: 数值。}\ntags: [activation]\nitems:\n"
+        "  - {id: sigmoid-at-zero, type: numeric, concepts: [sigmoid], question: {en: 'σ(0)?', zh: 'σ(0)？'},\n"
+        "     answer: 0.5, tolerance: 0.01, explanation: {en: 'σ(0) = 1/2.', zh: 'σ(0) = 1/2。'}}\n"
+        "  - {id: relu-at-two, type: numeric, concepts: [relu], question: {en: 'ReLU(2)?', zh: 'ReLU(2)？'},\n"
+        "     answer: 2, tolerance: 0.01, explanation: {en: 'max(0, 2) = 2.', zh: 'max(0, 2) = 2。'}}\n",
+        encoding="utf-8")
+    app = make_app("en", roots=[root])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        await pilot.press("r")
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen)
+        await until(pilot, lambda: quiz.entry is not None)
+        first = quiz.entry.item_id
+        await pilot.press("0", ".", "5", "enter")
+        await until(pilot, lambda: quiz.grade is not None)
+        await pilot.press("enter")  # next question
+        await until(pilot, lambda: quiz.entry is not None and quiz.entry.item_id != first)
+        assert quiz.query_one("#answer-input", Input).value == ""
+        await pilot.press("enter")  # Enter on the empty box answers nothing
+        await pilot.pause()
+        assert quiz.grade is None
+        assert app.services.store.reviews(quiz.entry.item_id) == []

@@ -143,6 +143,10 @@ class QuizScreen(KbScreen):
             return
         self.shown += 1
         self.started = time.monotonic()
+        # Each question opens empty: the last answer left in the box would be submitted,
+        # graded and stored for a question the learner never answered.
+        self.query_one("#answer-input", Input).value = ""
+        self.query_one("#multi", AnswerList).deselect_all()
         self.render_question()
         self.refresh_bindings()
 
