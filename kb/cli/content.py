@@ -148,7 +148,8 @@ def open_catalog(args: argparse.Namespace, *, rebuild: bool = False):
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # Piped (a script reading the output): no wrapping at 80 columns, no colour.
+    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
 def _print_markdown(markdown: str) -> None:
@@ -156,6 +157,9 @@ def _print_markdown(markdown: str) -> None:
 
     from kb.text import terminal_safe
 
+    if not sys.stdout.isatty():  # piped: the Markdown itself, neither wrapped nor padded
+        print(terminal_safe(markdown).rstrip("\n"))
+        return
     _console().print(Markdown(terminal_safe(markdown), code_theme="ansi_dark", inline_code_theme="ansi_dark"))
 
 

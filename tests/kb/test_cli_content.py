@@ -391,3 +391,19 @@ def test_show_changes_no_progress(kb, pack):
         assert store.read_entries() == {}
     finally:
         store.close()
+
+
+def test_piped_output_is_neither_wrapped_nor_padded(kb, pack):
+    """A script reading `kb show` or `kb search` gets whole lines: no wrapping at 80
+    columns splitting an id from its title, no trailing padding, no colour."""
+    out = kb("--content", str(pack), "show", "sigmoid").out
+    assert out.startswith("# ") and "\x1b[" not in out
+    assert not [line for line in out.splitlines() if line != line.rstrip()]
+    long_lines = [line for line in out.splitlines() if len(line) > 80]
+    body = kb("--content", str(pack), "show", "sigmoid", "--json").out
+    import json
+
+    paragraph = max(json.loads(body)["body"]["en"].split("\n\n"), key=len).replace("\n", " ")
+    assert long_lines or len(paragraph) <= 80  # a long paragraph stays one line
+    for line in kb("--content", str(pack), "search", "sigmoid").out.splitlines():
+        assert line == line.rstrip() and "\x1b[" not in line
