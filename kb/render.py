@@ -115,3 +115,20 @@ def unwrap(markdown: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def short_answer(markdown: str, *, points: int = 5) -> tuple[str, bool]:
+    """An FAQ answer the way tldr answers: its first paragraph (which answers the
+    question) and the first ``points`` items of its first list (the key points).
+    Returns the short text and whether anything was left out."""
+    paragraphs = [p.strip() for p in markdown.strip().split("\n\n") if p.strip()]
+    if not paragraphs:
+        return "", False
+    short = [paragraphs[0]]
+    bullets = next((p for p in paragraphs[1:] if p.lstrip().startswith(("- ", "* ", "1. "))), None)
+    if bullets is not None:
+        items = [line for line in bullets.splitlines() if line.lstrip().startswith(("- ", "* ")) or
+                 line.lstrip()[:3].rstrip(".").isdigit()]
+        short.append("\n".join(items[:points]))
+    text = "\n\n".join(short)
+    return text, len(text) < len("\n\n".join(paragraphs))

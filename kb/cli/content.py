@@ -121,6 +121,7 @@ def register_more(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("faq", help="answer a question from the FAQ (no question: list them all)")
     p.add_argument("query", nargs="*")
+    p.add_argument("--full", action="store_true", help="the whole answer, not only its short form")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_faq)
 
@@ -300,7 +301,14 @@ def cmd_faq(args: argparse.Namespace) -> int:
         print(json.dumps({"best": best.model_dump(mode="json", exclude_none=True),
                           "more": [h.to_dict() for h in hits[1:]]}, ensure_ascii=False, indent=2))
         return 0
-    _print_markdown(f"# {pick(best.question, args.lang)}\n\n{pick(best.answer, args.lang)}")
+    from kb.render import short_answer
+
+    answer = pick(best.answer, args.lang)
+    shown, more = (answer, False) if args.full else short_answer(answer)
+    _print_markdown(f"# {pick(best.question, args.lang)}\n\n{shown}")
+    if more:
+        print(tr(args.lang, f"(the whole answer: kb faq {best.id} --full)",
+                 f"（完整回答：kb faq {best.id} --full）"))
     if len(hits) > 1:
         print()
         print(tr(args.lang, "See also:", "另见："))

@@ -407,3 +407,20 @@ def test_piped_output_is_neither_wrapped_nor_padded(kb, pack):
     assert long_lines or len(paragraph) <= 80  # a long paragraph stays one line
     for line in kb("--content", str(pack), "search", "sigmoid").out.splitlines():
         assert line == line.rstrip() and "\x1b[" not in line
+
+
+def test_faq_answers_short_first_and_whole_with_full():
+    from kb.render import short_answer
+
+    text = ("Yes: start with the first sentence.\n\nA long explanation that goes on.\n\n"
+            "- point one\n- point two\n\nMore prose after the list.")
+    short, more = short_answer(text)
+    assert short == "Yes: start with the first sentence.\n\n- point one\n- point two" and more
+    assert short_answer("Only one paragraph.") == ("Only one paragraph.", False)
+
+
+def test_kb_faq_prints_the_short_answer_and_says_how_to_see_the_rest(kb):
+    short = kb("faq", "how", "do", "I", "stop", "overfitting").out
+    full = kb("faq", "how", "do", "I", "stop", "overfitting", "--full").out
+    assert "--full" in short and "--full" not in full
+    assert len(full) > len(short)
