@@ -25,9 +25,11 @@ def kind_name(kind: str, lang: str) -> str:
     return tr(lang, en, zh)
 
 
-def entry_markdown(entry: EntryBase, lang: str, *, title: bool = True) -> str:
+def entry_markdown(entry: EntryBase, lang: str, *, title: bool = True, step_titles: dict | None = None,
+                   step_marks: dict | None = None) -> str:
     """The entry's learner-facing text as Markdown (without links and backlinks), free of
-    terminal control sequences (content packs are user data)."""
+    terminal control sequences (content packs are user data). A path's steps show the
+    titles in ``step_titles`` (id → Text) and the marks in ``step_marks`` (index → ✓ …)."""
     t = lambda en, zh: tr(lang, en, zh)  # noqa: E731
     out: list[str] = []
     if title:
@@ -79,7 +81,10 @@ def entry_markdown(entry: EntryBase, lang: str, *, title: bool = True) -> str:
         out.append(f"## {t('Steps', '步骤')}\n")
         for i, step in enumerate(entry.steps, 1):
             note = f" — {pick(step.note, lang)}" if step.note else ""
-            out.append(f"{i}. {verbs[step.do]} `{step.ref}`{note}")
+            named = (step_titles or {}).get(step.ref)
+            what = f"{pick(named, lang)} (`{step.ref}`)" if named is not None else f"`{step.ref}`"
+            mark = (step_marks or {}).get(i)
+            out.append(f"{i}. {mark + ' ' if mark else ''}{verbs[step.do]} {what}{note}")
         out.append("")
     return terminal_safe(unwrap("\n".join(out)))
 

@@ -243,7 +243,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         data["backlinks"] = [{"id": b.src.id, "kind": b.src.kind, "field": b.field} for b in backlinks]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    md = entry_markdown(entry, args.lang)
+    titles = {s.id: s.title for s in cat.list()} if entry.kind == "path" else None
+    md = entry_markdown(entry, args.lang, step_titles=titles)
     links = []
     for label, ids in ((tr(args.lang, "Prerequisites", "前置知识"), entry.prerequisites),
                        (tr(args.lang, "Related", "相关"), entry.related)):

@@ -301,6 +301,8 @@ async def test_a_path_shows_its_steps_and_can_be_followed():
         await until(pilot, lambda: getattr(app.screen, "data", None) is not None)
         text = screen_text(app)
         assert "步骤" in text and "○ 1. 神经网络" in text and "按 f" in text
+        # The page itself names each step by its title and state, not by a raw id.
+        assert "1. ○ 阅读 神经网络 (neural-network)" in text
         await pilot.press("f")
         await until(pilot, lambda: app.services.store.get_setting("current_path") == "first-steps")
 

@@ -204,7 +204,9 @@ class DetailScreen(KbScreen):
 
         entry = data.entry
         self.sub_title = f"{kind_label(entry.kind, lang)} · {pick(entry.title, lang)}"
-        text = entry_markdown(entry, lang)
+        marks = {"done": "✓", "started": "◐", "todo": "○", "missing": "✗"}
+        text = entry_markdown(entry, lang, step_titles={s.ref: s.title for s in data.steps if s.title is not None},
+                              step_marks={s.index: marks.get(s.state, "·") for s in data.steps})
         md.update(text)
         self.set_plot(getattr(entry, "plot", None))
         lines = []
