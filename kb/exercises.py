@@ -89,6 +89,12 @@ def _catalog_get(ident: str, extra_roots: list[str] | None) -> Any:
 TRACK_ORDER = ("foundations", "networks", "autograd", "large-models")
 
 
+def exercise_state(ident: str, statuses: dict[str, str]) -> str:
+    """One exercise's state, as every face shows it: ``passed``, ``attempted`` (checked,
+    never passed), ``started`` (the learner's file exists, never checked) or ``new``."""
+    return statuses.get(ident) or ("started" if learner_path(ident).exists() else "new")
+
+
 def course_order(ex: "Exercise") -> tuple[int, int, str]:
     """Where an exercise stands in the course: its track, then its difficulty."""
     track = getattr(ex, "track", "foundations")

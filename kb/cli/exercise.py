@@ -196,9 +196,7 @@ def cmd_list(args: argparse.Namespace, lang: str) -> int:
         store.close()
     rows = []
     for ex in items:
-        path = exercises.learner_path(ex.id)
-        status = statuses.get(ex.id) or ("started" if path.exists() else "new")
-        rows.append((ex, status, path))
+        rows.append((ex, exercises.exercise_state(ex.id, statuses), exercises.learner_path(ex.id)))
     if args.json:
         print(json.dumps([{
             "id": ex.id, "title": ex.title.model_dump(), "summary": ex.summary.model_dump(),

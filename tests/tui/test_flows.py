@@ -385,3 +385,20 @@ async def test_each_numeric_question_opens_with_an_empty_answer(tmp_path):
         await pilot.pause()
         assert quiz.grade is None
         assert app.services.store.reviews(quiz.entry.item_id) == []
+
+
+@async_test
+async def test_home_and_the_cli_agree_on_a_started_exercise():
+    """A learner who ran `kb exercise start` sees it in progress on Home, as the CLI's
+    list says "started" (they used to disagree: Home counted only checked exercises)."""
+    from kb import exercises
+
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.services is not None)
+        ex = app.services.catalog.get("sigmoid-exercise")
+        exercises.start(ex)
+        assert exercises.exercise_state("sigmoid-exercise", app.services.store.exercise_statuses()) == "started"
+        app.load_services()  # Home reloads its figures
+        await until(pilot, lambda: "◐ Implement sigmoid" in screen_text(app))
+        assert "None started yet" not in screen_text(app)

@@ -45,7 +45,7 @@ class HomeData:
     next_step: int | None = None  # the index of the next step
     due: int = 0
     new: int = 0
-    in_progress: list = field(default_factory=list)  # [{id, title}] of exercises attempted, not passed
+    in_progress: list = field(default_factory=list)  # [{id, title}] of exercises started or attempted, not passed
     passed: int = 0
     exercises: int = 0
     counts: dict = field(default_factory=dict)
@@ -83,7 +83,11 @@ def gather(services) -> HomeData:
     data.due = len(store.due_items(item_ids=item_ids))
     data.new = len(set(item_ids) - set(store.cards(item_ids)))
     statuses = store.exercise_statuses()
-    data.in_progress = [{"id": s.id, "title": _text(s.title)} for s in exercises if statuses.get(s.id) == "attempted"]
+    from kb.exercises import exercise_state
+
+    # Started or attempted, not passed: the same states `kb exercise list` shows.
+    data.in_progress = [{"id": s.id, "title": _text(s.title)} for s in exercises
+                        if exercise_state(s.id, statuses) in ("attempted", "started")]
     data.passed = sum(1 for s in exercises if statuses.get(s.id) == "passed")
     from kb.learning_path import next_step, path_status
 
