@@ -1,0 +1,1 @@
+"""Exporting the knowledge base to other study tools (``kb export``)."""
