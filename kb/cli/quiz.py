@@ -58,7 +58,7 @@ def _read(prompt: str) -> str:
     return line.rstrip("\r\n")
 
 
-def _show_item(entry, index: int, total: int, lang: str) -> None:
+def _show_item(entry, left: str, lang: str) -> None:
     from kb.i18n import pick
     from kb.quiz.grading import LETTERS, input_hint
 
@@ -66,7 +66,7 @@ def _show_item(entry, index: int, total: int, lang: str) -> None:
     tag = {"due": tr(lang, "review", "复习"), "new": tr(lang, "new", "新题"),
            "again": tr(lang, "again", "再练")}[entry.kind]
     print()
-    print(f"[{index}/{total}] {tag} · {item.id}")
+    print(f"[{left}] {tag} · {item.id}")
     print(terminal_safe(pick(item.question, lang)))  # content text: no terminal controls
     for i, choice in enumerate(getattr(item, "choices", None) or []):
         print(f"  {LETTERS[i]}. {terminal_safe(pick(choice, lang))}")
@@ -118,7 +118,9 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         with store_errors(args):
             while (entry := session.next_item()) is not None:
                 shown += 1
-                _show_item(entry, shown, shown + len(session.queue) - 1, lang)
+                from kb.quiz.session import counts_label
+
+                _show_item(entry, counts_label(session.counts(), lang), lang)
                 started = time.monotonic()
                 while True:
                     text = _read("> ")

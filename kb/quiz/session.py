@@ -137,6 +137,15 @@ class QuizSession:
     def __len__(self) -> int:
         return len(self.queue)
 
+    def counts(self) -> dict[str, int]:
+        """What is left, the way Anki shows it: new items, items being learned (asked
+        again in this session) and reviews; it only shrinks as items are answered,
+        except when an item rated Again comes back."""
+        out = {"new": 0, "learning": 0, "review": 0}
+        for e in self.queue:
+            out["new" if e.kind == NEW else "learning" if e.kind == AGAIN_IN_SESSION else "review"] += 1
+        return out
+
     def next_item(self) -> SessionItem | None:
         """The next item to ask (it stays first in the queue until it is rated)."""
         return self.queue[0] if self.queue else None
@@ -194,6 +203,14 @@ class QuizSession:
 
 
 # --- choosing items from the content -----------------------------------------------------
+
+
+def counts_label(counts: dict[str, int], lang: str) -> str:
+    """``new 5 · learning 1 · review 4`` (in the learner's language): what is left."""
+    from kb.i18n import tr
+
+    return tr(lang, f"new {counts['new']} · learning {counts['learning']} · review {counts['review']}",
+              f"新题 {counts['new']} · 学习中 {counts['learning']} · 复习 {counts['review']}")
 
 
 class NoSuchPath(LookupError):

@@ -270,5 +270,5 @@ def test_due_review_comes_back(capsys, monkeypatch, pack):
     later = datetime.now(timezone.utc) + timedelta(days=60)
     monkeypatch.setattr("kb.progress.store.utcnow", lambda: later)
     code, out, _ = kb(capsys, monkeypatch, pack, "quiz", "--tag", "zzt-fixture", "--new", "0", stdin="b\n\n")
-    assert code == 0 and "1 to review, 0 new" in out and "[1/1] review" in out
+    assert code == 0 and "1 to review, 0 new" in out and "[new 0 · learning 0 · review 1] review" in out
     assert [r.state_before for r in reviews()] == [None, 2]

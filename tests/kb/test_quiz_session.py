@@ -178,3 +178,23 @@ def test_select_by_tag_and_by_path():
     assert [it.id for _, it in select_items(cat, path="p", tag="basics")] == ["b"]
     with pytest.raises(NoSuchPath):
         select_items(cat, path="c1")
+
+
+
+def test_the_counts_left_shrink_as_items_are_answered(store, clock):
+    """Anki's new / learning / review counts. The old counter's total grew with every
+    answer (1/10, 2/11, ...): what is left now only shrinks, and an item rated Again
+    moves from new to learning."""
+    from kb.quiz.session import counts_label
+
+    q = quiz("q", [tf_item("a"), tf_item("b"), tf_item("c")])
+    s = QuizSession(store, [("q", it) for it in q.items], new_limit=3, fuzz=False)
+    assert s.counts() == {"new": 3, "learning": 0, "review": 0}
+    e = s.next_item()
+    s.rate(e, AGAIN, grade=s.check(e, "f"))
+    assert s.counts() == {"new": 2, "learning": 1, "review": 0}
+    e = s.next_item()
+    s.rate(e, EASY, grade=s.check(e, "t"))
+    assert s.counts() == {"new": 1, "learning": 1, "review": 0}
+    assert counts_label(s.counts(), "en") == "new 1 · learning 1 · review 0"
+    assert counts_label(s.counts(), "zh") == "新题 1 · 学习中 1 · 复习 0"

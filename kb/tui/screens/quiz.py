@@ -161,8 +161,11 @@ class QuizScreen(KbScreen):
         self.session.lang = lang
         item = entry.item
         kind = {"due": t("review", "复习"), "new": t("new", "新题"), "again": t("again", "再练")}[entry.kind]
-        total = self.shown + len(self.session.queue) - 1  # the queue still holds this item
-        self.query_one("#quiz-progress", Static).update(f"{self.shown}/{max(total, self.shown)} · {kind} · {item.id}")
+        from kb.quiz.session import counts_label
+
+        # What is left, as Anki shows it: a total that only shrinks (an Again comes back).
+        left = counts_label(self.session.counts(), lang)
+        self.query_one("#quiz-progress", Static).update(f"{left} · {kind} · {item.id}")
         self.query_one("#question", Static).update(Text(pick(item.question, lang)))
         answered = self.grade is not None
         typ = self.item_type()
