@@ -2,16 +2,22 @@
 
 These are curriculum rules, not syntax: every concept is taught somewhere (a path), tested
 (two quiz items or more) and, where it has an exercise, linked both ways; exercises give
-three hint tiers; titles use the glossary's Chinese terms; paths put prerequisites first.
+three hint tiers; titles use the glossary's Chinese terms; paths put prerequisites first. The Chinese
+speaks with one voice: no competing forms of a glossary term (:data:`COMPETING`) and one
+spacing rule between Chinese and Latin text (:func:`spacing_issues`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
+import re
+
+from pydantic import BaseModel
 
 from kb.content import ContentSet
-from kb.loader import Problem
-from kb.schema import Concept, Exercise, LearningPath, Quiz
+from kb.loader import Problem, _mark_for
+from kb.schema import AcceptedAnswers, Concept, Exercise, LearningPath, Quiz, Text
 
 MIN_ITEMS_PER_CONCEPT = 2
 HINT_TIERS = 3
@@ -45,7 +51,51 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "chain-of-thought": ("思维链",), "object detection": ("目标检测",),
     "sentiment analysis": ("情感分析",), "machine translation": ("机器翻译",),
     "speech recognition": ("语音识别",),
+    "base model": ("基座模型",), "foundation model": ("基础模型",), "pooling": ("汇聚",),
+    "full fine-tuning": ("全量微调",), "parameter-efficient": ("参数高效",),
+    "gpu memory": ("显存",), "mixed precision": ("混合精度",),
+    "reinforcement learning": ("强化学习",), "reward model": ("奖励模型",),
+    "policy gradient": ("策略梯度",), "mixture of experts": ("混合专家", "MoE"),
+    "quantization": ("量化",), "kv cache": ("KV 缓存",), "speculative decoding": ("推测解码",),
+    "diffusion model": ("扩散模型",), "contrastive learning": ("对比学习",),
+    "retrieval-augmented": ("检索增强",),
 }
+
+# Phrases in which a glossary word means something else: "mixed precision" is about number
+# formats, not the metric precision (精确率). They are blanked before the title check.
+NOT_THE_TERM: tuple[str, ...] = (
+    "mixed precision", "mixed-precision", "half precision", "half-precision", "single precision",
+    "single-precision", "double precision", "double-precision", "full precision", "full-precision",
+    "low precision", "low-precision", "lower precision", "reduced precision", "numerical precision",
+    "floating-point precision", "precision format", "arbitrary precision",
+)
+
+
+def _title_terms(en: str) -> set[str]:
+    """Glossary terms an English title names (whole words, outside NOT_THE_TERM)."""
+    for phrase in NOT_THE_TERM:
+        en = en.replace(phrase, " ")
+    return {term for term in GLOSSARY if re.search(rf"(?<![a-z]){re.escape(term)}", en)}
+
+
+# Competing Chinese forms of a glossary term: (pattern, the glossary's form, when allowed).
+# ``allowed(en, zh, match)`` says when a form is right after all (基础模型 is the glossary's
+# word for *foundation model*; 池化 may be quoted as the older name of 汇聚).
+def _foundation(en: str, zh: str, m: re.Match) -> bool:
+    return "foundation" in en.lower()
+
+
+def _quoted(en: str, zh: str, m: re.Match) -> bool:
+    return m.start() > 0 and zh[m.start() - 1] in "“「『‘"
+
+
+COMPETING: tuple[tuple[str, str, str, object], ...] = (
+    (r"基础模型", "基座模型", "base model", _foundation),
+    (r"样例", "样本", "example / sample", None),
+    (r"池化", "汇聚", "pooling", _quoted),
+    (r"全参数?微调", "全量微调", "full fine-tuning", None),
+    (r"GPU\s*内存|显卡内存", "显存", "GPU memory", None),
+)
 
 
 def quality_problems(content: ContentSet) -> list[Problem]:
@@ -89,12 +139,186 @@ def quality_problems(content: ContentSet) -> list[Problem]:
             en, zh = (text.en or "").lower(), text.zh or ""
             if not en or not zh:
                 continue
-            for term, renderings in GLOSSARY.items():
-                if term in en and not any(r in zh for r in renderings):
+            for term in sorted(_title_terms(en)):
+                renderings = GLOSSARY[term]
+                if not any(r in zh for r in renderings):
                     out.append(content.problem(ident, (fld, "zh"), f"{fld}.zh",
                                                f"English says '{term}'; the Chinese should use the glossary term "
                                                f"{' / '.join(renderings)}"))
+
+    sources = _Sources(content)
+    for ident, entry in entries.items():
+        marks = content.marks.get(ident, {})
+        for loc, text, accepted in _zh_texts(entry):
+            if loc not in marks:
+                continue  # derived from another field (an FAQ's summary is its answer's start)
+            dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+            if not accepted:
+                for start, message in term_issues(text, en=_en_of(entry, loc)):
+                    line, col = sources.locate(ident, loc, text, start)
+                    out.append(Problem(content.sources.get(ident, ident), line, col, dotted, message))
+            for start, message in spacing_issues(text):
+                line, col = sources.locate(ident, loc, text, start)
+                out.append(Problem(content.sources.get(ident, ident), line, col, dotted, message))
     return out
+
+
+# --- one voice in Chinese: terms and spacing -------------------------------------------
+
+def term_issues(zh: str, en: str = "") -> list[tuple[int, str]]:
+    """(offset, message) for each competing form of a glossary term in a Chinese text."""
+    out: list[tuple[int, str]] = []
+    masked = _mask(zh)
+    for pattern, right, term, allowed in COMPETING:
+        for m in re.finditer(pattern, masked):
+            if allowed is not None and allowed(en, zh, m):
+                continue
+            out.append((m.start(), f"'{m.group(0)}': the glossary term for {term} is {right}"))
+    return out
+
+
+_HAN = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # ideographs, kana
+_LATIN = "A-Za-z0-9"
+_FULL_PUNCT = "，。、；：！？（）《》「」『』【】“”‘’"
+_BLOCK_START = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|#|>|\||```|~~~)")
+_SPACING: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(rf"[{_HAN}](?=[{_LATIN}])|[{_LATIN}](?=[{_HAN}])"),
+     "no space between Chinese and '{pair}': write a space between a Chinese character and a Latin letter or digit"),
+    (re.compile(rf"[{_HAN}](?=`)|`(?=[{_HAN}])"),
+     "no space between Chinese and a code span at '{pair}': write a space on both sides of `code`"),
+    (re.compile(rf"[{_HAN}{_LATIN}`](?=[ \t]+[{_FULL_PUNCT}])|[{_FULL_PUNCT}](?=[ \t]+[{_HAN}{_LATIN}`])"),
+     "space next to full-width punctuation at '{pair}': no space before or after ，。：（）and the like"),
+)
+# Hard-wrapped lines of a paragraph are joined without a space after a Chinese character
+# (kb.render.unwrap), so a line break between Chinese and Latin text shows them glued.
+_WRAP = re.compile(rf"[{_HAN}](?=[ \t]*\n[ \t]*[{_LATIN}])|[{_LATIN}](?=[ \t]*\n[ \t]*[{_HAN}])")
+
+
+def _mask(zh: str) -> str:
+    """The text with code (fenced blocks, `spans`), URLs and link targets blanked out to
+    NUL characters of the same length, so that offsets still point into ``zh``."""
+    def blank(m: re.Match) -> str:
+        return "\0" * len(m.group(0))
+
+    def blank_inside(m: re.Match) -> str:
+        ticks = m.group(1)
+        return ticks + "\0" * (len(m.group(0)) - 2 * len(ticks)) + ticks
+
+    zh = re.sub(r"(?ms)^[ \t]*(```|~~~).*?(^[ \t]*\1[^\n]*$|\Z)", blank, zh)
+    zh = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", blank_inside, zh, flags=re.S)
+    zh = re.sub(r"https?://[^\s)>\]，。）]+", blank, zh)
+    zh = re.sub(r"(?<=\])\([^)\s]*\)", blank, zh)
+    return zh
+
+
+def spacing_issues(zh: str) -> list[tuple[int, str]]:
+    """(offset, message) for each break of the spacing rule in a Chinese text: one space
+    between a Chinese character and a Latin letter, digit or code span; none next to
+    full-width punctuation. Code, URLs and link targets are left alone."""
+    masked = _mask(zh)
+    out: list[tuple[int, str]] = []
+    for pattern, message in _SPACING:
+        for m in pattern.finditer(masked):
+            pair = zh[m.start():m.start() + 2] if pattern is _SPACING[0][0] or pattern is _SPACING[1][0] \
+                else zh[m.start():m.start() + 3].replace("\n", " ")
+            out.append((m.start(), message.format(pair=pair.strip() if pattern is _SPACING[2][0] else pair)))
+    lines = masked.split("\n")
+    offset = 0
+    for i, line in enumerate(lines[:-1]):
+        nxt = lines[i + 1]
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        joined = (line.strip() and nxt.strip() and not _BLOCK_START.match(nxt)
+                  and not nxt.startswith(("    ", "\t")) and not line.endswith("  ")
+                  and not line.lstrip().startswith(("#", "|", "```", "~~~")))
+        if joined:
+            m = _WRAP.search(masked, start + len(line.rstrip(" \t")) - 1, offset + len(nxt))
+            if m and m.start() < end:
+                pair = zh[m.start()] + "⏎" + nxt.strip()[:1]
+                out.append((m.start(), f"line break between Chinese and Latin text at '{pair}' shows them glued "
+                                       "once the paragraph is joined: break the line elsewhere"))
+    out.sort()
+    return out
+
+
+def _zh_texts(entry: BaseModel):
+    """(field path, Chinese text, is an accepted short answer) for every learner-facing text."""
+    def walk(value: object, loc: tuple):
+        if isinstance(value, Text):
+            if value.zh:
+                yield loc + ("zh",), value.zh, False
+        elif isinstance(value, AcceptedAnswers):
+            for i, a in enumerate(value.zh):
+                yield loc + ("zh", i), a, True
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                yield from walk(getattr(value, name), loc + (name,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(v, loc + (i,))
+
+    yield from walk(entry, ())
+
+
+def _en_of(entry: BaseModel, loc: tuple) -> str:
+    """The English side of the text at ``loc`` (which ends in "zh")."""
+    value: object = entry
+    for part in loc[:-1]:
+        value = value[part] if isinstance(part, int) else getattr(value, part, None)
+    return (value.en or "") if isinstance(value, Text) else ""
+
+
+class _Sources:
+    """Pin a problem in a text to the file line and column it came from: the text's node,
+    then the first place after it where the characters around the problem occur."""
+
+    def __init__(self, content: ContentSet):
+        self.content = content
+        self.files: dict[str, str | None] = {}
+
+    def _raw(self, ident: str) -> str | None:
+        path = self.content.sources.get(ident)
+        if path is None:
+            return None
+        if path not in self.files:
+            try:
+                self.files[path] = Path(path).read_text(encoding="utf-8")
+            except OSError:
+                self.files[path] = None
+        return self.files[path]
+
+    def locate(self, ident: str, loc: tuple, text: str, start: int) -> tuple[int, int]:
+        marks = self.content.marks.get(ident, {})
+        line, col = _mark_for(loc, marks)
+        raw = self._raw(ident)
+        if raw is None:
+            return line, col
+        starts = [0]
+        for row in raw.split("\n"):
+            starts.append(starts[-1] + len(row) + 1)
+
+        def offset(mark) -> int:
+            return starts[min(mark[0], len(starts) - 1) - 1] + mark[1] - 1
+
+        base = offset((line, col))
+        # the text's node ends where the next node of the entry starts
+        later = [o for o in (offset(m) for m in marks.values()) if o > base]
+        limit = min(later, default=len(raw))
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        for width in (12, 6, 3, 1):
+            a, b = max(line_start, start - width), min(line_end, start + width + 1)
+            snippet = text[a:b].strip(" ")
+            if not snippet:
+                continue
+            a = text.find(snippet, a)
+            hit = raw.find(snippet, base, limit)
+            if hit >= 0:
+                pos = hit + (start - a)
+                row = raw.count("\n", 0, pos) + 1
+                return row, pos - (raw.rfind("\n", 0, pos) + 1) + 1
+        return line, col
 
 
 def _path_order(content: ContentSet, path: LearningPath) -> list[Problem]:

@@ -84,3 +84,86 @@ def test_title_must_use_the_glossary_term(tmp_path):
 def test_unwrap_joins_chinese_without_spaces_and_keeps_lists():
     md = "第一行\n第二行\nan English\nline\n\n- item one\n  continues\n- item two\n\n```\ncode\nkept\n```"
     assert unwrap(md) == "第一行第二行an English line\n\n- item one continues\n- item two\n\n```\ncode\nkept\n```"
+
+
+# --- one voice in Chinese: competing glossary forms and spacing --------------------------
+
+def with_text(tmp_path: Path, zh: str, en: str = "Text.", *, title=("Overfitting", "过拟合")) -> Path:
+    """The complete pack with concept a's body replaced (a literal block on lines 7–)."""
+    root = pack(tmp_path)
+    body = "".join(f"    {line}\n" for line in zh.split("\n"))
+    write(root, "concepts/a.yaml",
+          f"id: a\nkind: concept\ntitle: {{en: {title[0]}, zh: {title[1]}}}\nsummary: {{en: s, zh: 摘要}}\n"
+          f"body:\n  en: {en}\n  zh: |\n{body}prerequisites: []\nrelated: []\n")
+    return root
+
+
+def located(root: Path) -> list[str]:
+    return [f"{Path(p.path).name}:{p.line}:{p.col}: {p.field}: {p.message}"
+            for p in quality_problems(load_roots([root]))]
+
+
+def test_competing_forms_are_flagged_where_they_stand(tmp_path):
+    out = located(with_text(tmp_path, "先训练基础模型，\n每个样例都用 GPU 内存，再做全参数微调和池化。", en="A base model."))
+    assert sorted(out, key=lambda o: [int(n) for n in o.split(":")[1:3]]) == [
+        "a.yaml:8:8: body.zh: '基础模型': the glossary term for base model is 基座模型",
+        "a.yaml:9:7: body.zh: '样例': the glossary term for example / sample is 样本",
+        "a.yaml:9:12: body.zh: 'GPU 内存': the glossary term for GPU memory is 显存",
+        "a.yaml:9:21: body.zh: '全参数微调': the glossary term for full fine-tuning is 全量微调",
+        "a.yaml:9:27: body.zh: '池化': the glossary term for pooling is 汇聚",
+    ]
+
+
+def test_glossary_forms_and_their_exceptions_pass(tmp_path):
+    text = "先训练基座模型，每个样本都占显存，再做全量微调和汇聚（旧称“池化”）。"
+    assert located(with_text(tmp_path, text, en="A base model.")) == []
+    # 基础模型 is the glossary's word for a foundation model
+    assert located(with_text(tmp_path, "基础模型在广泛数据上预训练。", en="A foundation model is pre-trained broadly.")) == []
+
+
+def test_glued_latin_word_is_flagged_with_its_column(tmp_path):
+    out = located(with_text(tmp_path, "隐藏层用ReLU，输出用 sigmoid 函数。"))
+    assert out == [
+        "a.yaml:8:8: body.zh: no space between Chinese and '用R': write a space between a Chinese character "
+        "and a Latin letter or digit",
+    ]
+
+
+def test_spaced_text_passes_and_code_urls_formulas_are_left_alone(tmp_path):
+    text = ("隐藏层用 ReLU，输出用 sigmoid 函数，共 10 个样本；调用 `np.exp(x中)` 即可，"
+            "见 https://例子.cn/a版。\n\n```\nx = 1  # 代码a里不管\n```")
+    assert located(with_text(tmp_path, text)) == []
+
+
+def test_spaces_next_to_full_width_punctuation_are_flagged(tmp_path):
+    out = located(with_text(tmp_path, "输出用 sigmoid ，再加一个 “ReLU” 层。"))
+    assert [o.split(": ", 1)[0] for o in out] == ["a.yaml:8:15", "a.yaml:8:21", "a.yaml:8:28"]
+    assert all("full-width punctuation" in o for o in out)
+
+
+def test_code_span_glued_to_chinese_is_flagged(tmp_path):
+    out = located(with_text(tmp_path, "调用`np.exp`即可。"))
+    assert len(out) == 2 and all("code span" in o for o in out)
+
+
+def test_line_break_between_chinese_and_latin_is_flagged(tmp_path):
+    # a renderer joins the wrapped lines of a paragraph without a space after Chinese
+    out = located(with_text(tmp_path, "隐藏层常用\nReLU 激活。\n\n- 列表项\n- ReLU 项"))
+    assert out == ["a.yaml:8:9: body.zh: line break between Chinese and Latin text at '用⏎R' shows them "
+                   "glued once the paragraph is joined: break the line elsewhere"]
+
+
+def test_mixed_precision_title_is_not_the_metric_precision(tmp_path):
+    assert located(with_text(tmp_path, "正文。", title=("Mixed precision training", "混合精度训练"))) == []
+    out = located(with_text(tmp_path, "正文。", title=("Precision", "查准率")))
+    assert out == ["a.yaml:3:28: title.zh: English says 'precision'; the Chinese should use the glossary term 精确率"]
+
+
+def test_accepted_short_answers_are_spaced_but_may_list_older_terms(tmp_path):
+    root = pack(tmp_path)
+    item = ("  - id: a-short\n    type: short\n    concepts: [a]\n    question: {en: q, zh: 问}\n"
+            "    explanation: {en: e, zh: 解}\n    accepted: {en: [pooling], zh: [池化层, 2x2汇聚]}\n")
+    quiz = (root / "quizzes/q.yaml").read_text(encoding="utf-8") + item
+    write(root, "quizzes/q.yaml", quiz)
+    out = located(root)
+    assert len(out) == 1 and "no space between Chinese and '2汇'" in out[0] and out[0].startswith("q.yaml:")
