@@ -119,7 +119,13 @@ def bwrap_command(bwrap: str, python: str) -> list[str]:
     # Hide every import location but the standard library that those binds expose
     # (site-packages holds kb itself; an editable install's source tree may be there).
     stdlib = _stdlib_dirs()
-    hidden = set(site.getsitepackages()) | {site.getusersitepackages()} | set(sys.path)
+    # This interpreter's own site-packages and the base interpreter's too: run from a
+    # venv, the base installation's packages (another kb install among them) sit inside
+    # the bound prefix without being on this process's path.
+    prefixes = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+    hidden = (set(site.getsitepackages()) | set(site.getsitepackages(prefixes)) | {site.getusersitepackages()}
+              | set(sys.path) | {os.path.join(d, "site-packages") for d in stdlib}
+              | {os.path.join(d, "dist-packages") for d in stdlib})
     for entry in sorted(hidden):
         if not entry or not os.path.isdir(entry):
             continue
