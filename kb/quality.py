@@ -10,6 +10,7 @@ spacing rule between Chinese and Latin text (:func:`spacing_issues`).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 import re
 
@@ -17,7 +18,7 @@ from pydantic import BaseModel
 
 from kb.content import ContentSet
 from kb.loader import Problem, _mark_for
-from kb.schema import AcceptedAnswers, Concept, Exercise, LearningPath, Quiz, Text
+from kb.schema import AcceptedAnswers, Concept, Exercise, LearningPath, Quiz, Text, Tool
 
 MIN_ITEMS_PER_CONCEPT = 2
 HINT_TIERS = 3
@@ -98,9 +99,13 @@ COMPETING: tuple[tuple[str, str, str, object], ...] = (
 )
 
 
-def quality_problems(content: ContentSet) -> list[Problem]:
+def quality_problems(content: ContentSet, *, year: int | None = None) -> list[Problem]:
+    """Every quality problem; ``year`` is the current year for the dating lints (the clock
+    when not given, so tests can pin it)."""
     entries = content.entries
     out: list[Problem] = []
+    out += dating_problems(content, datetime.now().year if year is None else year)
+    out += formula_problems(content)
     concepts = {i: e for i, e in entries.items() if isinstance(e, Concept)}
 
     items_per_concept: dict[str, int] = defaultdict(int)
@@ -335,4 +340,105 @@ def _path_order(content: ContentSet, path: LearningPath) -> list[Problem]:
             if pre in position and position[pre] > i:
                 out.append(content.problem(path.id, ("steps", i, "ref"), f"steps[{i}].ref",
                                            f"'{step.ref}' comes before its prerequisite '{pre}' (step {position[pre] + 1})"))
+    return out
+
+
+# --- facts that age: a year on every status, re-checked each year ------------------------
+
+MAX_AGE_YEARS = 1  # a status or "as of YEAR" older than this many years is stale
+_AS_OF = re.compile(r"\b[Aa]s of (\d{4})\b|截至\s*(\d{4})\s*年")
+
+
+def stale_phrases(text: str, year: int) -> list[tuple[int, str]]:
+    """(offset, message) for each "as of YEAR" / "截至 YEAR 年" more than a year old."""
+    out: list[tuple[int, str]] = []
+    for m in _AS_OF.finditer(text):
+        said = int(m.group(1) or m.group(2))
+        if year - said > MAX_AGE_YEARS:
+            out.append((m.start(), f"'{m.group(0)}' is {year - said} years old: re-check the claim and re-date it, "
+                                   f"or keep the year as a dated fact ('in {said}, …' / '{said} 年时，…')"))
+    return out
+
+
+def dating_problems(content: ContentSet, year: int) -> list[Problem]:
+    """Warnings (errors under --strict) for a tool status and "as of" phrases older than a year."""
+    out: list[Problem] = []
+    sources = _Sources(content)
+    for ident, entry in content.entries.items():
+        if isinstance(entry, Tool) and year - entry.status_year > MAX_AGE_YEARS:
+            p = content.problem(ident, ("status_year",), "status_year",
+                                f"status_year {entry.status_year} is {year - entry.status_year} years old: re-check the "
+                                f"tool's status (maintained, archived, successor) and update it")
+            out.append(Problem(p.path, p.line, p.col, p.field, p.message, "warning"))
+        marks = content.marks.get(ident, {})
+        for loc, text in _texts(entry):
+            if loc not in marks:
+                continue
+            dotted = "".join(f"[{q}]" if isinstance(q, int) else f".{q}" for q in loc).lstrip(".")
+            for start, message in stale_phrases(text, year):
+                line, col = sources.locate(ident, loc, text, start)
+                out.append(Problem(content.sources.get(ident, ident), line, col, dotted, message, "warning"))
+    return out
+
+
+def _texts(entry: BaseModel):
+    """(field path, text) for every learner-facing text in either language."""
+    def walk(value: object, loc: tuple):
+        if isinstance(value, Text):
+            for lang in ("en", "zh"):
+                if getattr(value, lang):
+                    yield loc + (lang,), getattr(value, lang)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                yield from walk(getattr(value, name), loc + (name,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(v, loc + (i,))
+
+    yield from walk(entry, ())
+
+
+# --- formulas are language-neutral ------------------------------------------------------
+
+# Function and symbol names a formula may spell out (compared case-insensitively).
+FORMULA_NAMES: frozenset[str] = frozenset(w.lower() for w in """
+    softmax sigmoid tanh ReLU max min log exp mean sum argmax argmin Attention MultiHead Concat
+    LayerNorm RMSNorm GELU SiLU SwiGLU RoPE FFN MLP TopK LoRA RMSE FLOPs Bernoulli clip clamp round
+    diag softplus erf cos sin float inf const std var else sign norm
+""".split())
+_SUBSUP = "ᵢⱼₖₗₘₙₜₓᵀᴴᴺᵏⁱᵗ⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉′'"
+# A word used as a name: a function or indexed name (f(, x[, h_i, headᵢ, pass@k), or part of
+# an identifier (L_train, d_model, log₂).
+_NAME = re.compile(rf"[A-Za-z][A-Za-z0-9]*(?=[_(\[@{_SUBSUP}])|(?<=[_0-9])[A-Za-z]+|[A-Za-z]+(?=[0-9])")
+_PHRASE = re.compile(r"[A-Za-z]+(?:[ \t-]+[A-Za-z]+)+")
+
+
+def formula_prose(expr: str) -> list[tuple[int, str]]:
+    """(offset, word) for each English word of four letters or more that a formula uses as
+    prose: inside a run of two or more words ("number of examples", "with a small learning
+    rate"). A single word between symbols is a name (params = …, 16 bytes), and so are
+    functions, indexed names and identifiers; FORMULA_NAMES and "quoted literals" pass."""
+    masked = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), expr)
+    masked = _NAME.sub(lambda m: "#" * len(m.group(0)), masked)
+    out: list[tuple[int, str]] = []
+    for phrase in _PHRASE.finditer(masked):
+        for w in re.finditer(r"[A-Za-z]+", phrase.group(0)):
+            if len(w.group(0)) >= 4 and w.group(0).lower() not in FORMULA_NAMES:
+                out.append((phrase.start() + w.start(), w.group(0)))
+    return out
+
+
+def formula_problems(content: ContentSet) -> list[Problem]:
+    """A formula is shown as is on both screens: English prose in ``expr`` belongs in the
+    bilingual ``name`` / ``note``."""
+    out: list[Problem] = []
+    for ident, entry in content.entries.items():
+        if not isinstance(entry, Concept):
+            continue
+        for i, formula in enumerate(entry.formulas):
+            words = [w for _, w in formula_prose(formula.expr)]
+            if words:
+                out.append(content.problem(ident, ("formulas", i, "expr"), f"formulas[{i}].expr",
+                                           f"formula carries English prose ({', '.join(dict.fromkeys(words))}): "
+                                           "use symbols and explain them in the bilingual note"))
     return out

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 from kb.content import load_roots
-from kb.quality import quality_problems
+from kb.loader import Problem
+from kb.quality import formula_prose, quality_problems
 from kb.render import unwrap
 
 
@@ -167,3 +169,73 @@ def test_accepted_short_answers_are_spaced_but_may_list_older_terms(tmp_path):
     write(root, "quizzes/q.yaml", quiz)
     out = located(root)
     assert len(out) == 1 and "no space between Chinese and '2汇'" in out[0] and out[0].startswith("q.yaml:")
+
+
+# --- facts that age: tool status and "as of YEAR" ----------------------------------------
+
+TOOL = """\
+id: t
+kind: tool
+title: {{en: T, zh: 工具}}
+summary: {{en: s, zh: 摘要}}
+body:
+  en: "Status: active ({en})."
+  zh: "状态：活跃（{zh}）。"
+category: framework
+homepage: https://example.org
+status: active
+status_year: {year}
+"""
+
+
+def dated(tmp_path: Path, year: int, en: str = "as of 2026", zh: str = "截至 2026 年") -> list[Problem]:
+    root = pack(tmp_path)
+    write(root, "tools/t.yaml", TOOL.format(year=year, en=en, zh=zh))
+    return quality_problems(load_roots([root]), year=2027)
+
+
+def test_status_year_within_a_year_passes(tmp_path):
+    assert dated(tmp_path, 2026) == []
+
+
+def test_status_year_older_than_a_year_is_a_warning(tmp_path):
+    out = dated(tmp_path, 2025, en="in 2025", zh="2025 年时")
+    assert [(Path(p.path).name, p.line, p.field, p.severity) for p in out] == [("t.yaml", 11, "status_year", "warning")]
+    assert "status_year 2025 is 2 years old" in out[0].message
+
+
+def test_stale_as_of_phrases_are_warnings_in_both_languages(tmp_path):
+    out = dated(tmp_path, 2026, en="as of 2025", zh="截至 2025 年")
+    assert [(p.field, p.severity) for p in out] == [("body.en", "warning"), ("body.zh", "warning")]
+    assert "'as of 2025' is 2 years old" in out[0].message and "'截至 2025 年' is 2 years old" in out[1].message
+
+
+def test_the_clock_is_the_default_year(tmp_path):
+    from datetime import datetime
+    root = pack(tmp_path)
+    write(root, "tools/t.yaml", TOOL.format(year=datetime.now().year, en="as of 2026", zh="截至 2026 年"))
+    assert [p for p in quality_problems(load_roots([root])) if p.field == "status_year"] == []
+
+
+# --- formulas are language-neutral -------------------------------------------------------
+
+def with_formula(tmp_path: Path, expr: str) -> list[str]:
+    root = pack(tmp_path)
+    write(root, "concepts/a.yaml", CONCEPT.format(id="a", en="Overfitting", zh="过拟合", pre="[]", related="[]")
+          + f"formulas:\n  - expr: {json.dumps(expr, ensure_ascii=False)}\n")
+    return messages(root)
+
+
+def test_formula_with_english_prose_is_flagged(tmp_path):
+    out = with_formula(tmp_path, "accuracy = (number correct) / (number of examples)")
+    assert out == ["a.yaml:8: formula carries English prose (number, correct, examples): "
+                   "use symbols and explain them in the bilingual note"]
+    assert with_formula(tmp_path, "θ ← θ₀ ;  train on target data with a small learning rate")
+
+
+def test_symbols_functions_and_names_pass(tmp_path):
+    for expr in ("acc = n_correct / N", "softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)",
+                 "MultiHead(Q, K, V) = Concat(head₁, …, head_h) W_O", "L_total = L + (λ/2) ‖w‖²",
+                 "recall@k = |R ∩ top_k| / |R|", "ŷ = 1 if w · x + b > 0, else 0", "2 + 2 + 4 + 4 + 4 = 16 bytes",
+                 'f_text("a photo of a " + c)', "LayerNorm(x + Attention(x))"):
+        assert formula_prose(expr) == [], expr
