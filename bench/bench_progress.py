@@ -41,12 +41,12 @@ def build(store, n_cards: int, n_reviews: int, now: datetime, rng: random.Random
         # ~8% overdue, the rest due over the next 90 days
         offset = rng.uniform(-5, 0) if rng.random() < 0.08 else rng.uniform(0, 90)
         last = now - timedelta(days=rng.uniform(1, 60))
-        cards.append({"item_id": item_id, "state": 2, "step": None, "stability": rng.uniform(1, 200),
+        cards.append({"learner": store.learner, "item_id": item_id, "state": 2, "step": None, "stability": rng.uniform(1, 200),
                       "difficulty": rng.uniform(1, 10), "due": now + timedelta(days=offset),
                       "last_review": last, "last_rating": 3, "reps": 20, "lapses": 1})
     reviews = []
     for _ in range(n_reviews):
-        reviews.append({"uid": uuid.uuid4().hex, "item_id": rng.choice(ids),
+        reviews.append({"learner": store.learner, "uid": uuid.uuid4().hex, "item_id": rng.choice(ids),
                         "at": now - timedelta(days=rng.uniform(0, 365)), "rating": rng.choice((1, 3, 3, 3, 4)),
                         "state_before": 2, "correct": True, "answer": "B", "duration_ms": 4000})
     with store._writer.begin() as conn:

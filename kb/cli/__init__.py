@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kb", description="A bilingual terminal study companion for deep learning and large models. "
                      "Run with no command to open the app.")
     parser.add_argument("--lang", choices=["zh", "en"], help="interface and content language (else KB_LANG, else LANG)")
+    parser.add_argument("--user", metavar="NAME",
+                        help="whose progress to use on a shared store (else KB_USER, else your OS user name)")
     parser.add_argument("--content", action="append", default=[], metavar="DIR",
                         help="add a content pack (repeatable; also KB_CONTENT_PATH)")
     parser.add_argument("--version", action="version", version="kb 0.1.0")
@@ -52,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.lang = resolve_lang(args.lang)
+    if args.user is not None:  # every store this process (and any kb it starts) opens
+        import os
+
+        os.environ["KB_USER"] = args.user
     if not args.command:
         from kb.tui import run
 

@@ -4,6 +4,10 @@ exercise attempts and unlocks, settings) in one SQLite file, or PostgreSQL via
 
     from kb.progress import open_store
     store = open_store()              # migrates on open; ProgressStoreError if unusable
+    store.learner                     # whose rows: --user / KB_USER / the OS user
+
+Every row belongs to a learner and every query is filtered by it, so a class can share
+one PostgreSQL database (``kb.progress.classroom`` reads the whole class for the teacher).
 
 Importing this package is cheap: SQLAlchemy is loaded only when a name that needs it
 is first used.

@@ -4,6 +4,10 @@ The store is user data: every table here is created and changed only by an Alemb
 revision in ``kb/progress/migrations/versions``. Change a model, then add a revision
 (never edit one that has shipped) and add its id to ``REVISIONS``.
 
+Every row belongs to a learner (``learner``, the ``--user`` / ``KB_USER`` name; revision
+0003): the keys and unique constraints start with it, and the store filters every query
+by it, so learners sharing one database see only their own rows.
+
 Datetimes are timezone-aware UTC in Python. On SQLite they are stored as fixed-width
 naive UTC strings (so that ordering and the ``due`` index work); on PostgreSQL as
 ``timestamp with time zone``.
@@ -18,19 +22,21 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Float,
-    ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Every revision this code knows, oldest first. A test checks it against the Alembic
 # scripts; start-up uses it to skip importing Alembic when the file is already current.
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
+LEARNER_CHARS = 100  # the learner column is String(100)
 
 
 class UTCDateTime(TypeDecorator):
@@ -79,13 +85,15 @@ class CardRow(Base):
     keeps its card (and its log) and resumes it if it comes back."""
 
     __tablename__ = "cards"
+    __table_args__ = (Index("ix_cards_learner_due", "learner", "due"),)
 
+    learner: Mapped[str] = mapped_column(String(LEARNER_CHARS), primary_key=True)
     item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     state: Mapped[int] = mapped_column(Integer)  # fsrs.State: 1 learning, 2 review, 3 relearning
     step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     stability: Mapped[float | None] = mapped_column(Float, nullable=True)
     difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
-    due: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    due: Mapped[datetime] = mapped_column(UTCDateTime)
     last_review: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reps: Mapped[int] = mapped_column(Integer, default=0)
@@ -96,11 +104,18 @@ class ReviewRow(Base):
     """One answer ever given. Append-only; ``uid`` makes import idempotent."""
 
     __tablename__ = "review_log"
-    __table_args__ = (Index("ix_review_log_item_at", "item_id", "at"),)
+    __table_args__ = (
+        ForeignKeyConstraint(["learner", "item_id"], ["cards.learner", "cards.item_id"],
+                             name="fk_review_log_learner_cards"),
+        UniqueConstraint("learner", "uid", name="uq_review_log_learner_uid"),
+        Index("ix_review_log_learner_item_at", "learner", "item_id", "at"),
+        Index("ix_review_log_learner_at", "learner", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    uid: Mapped[str] = mapped_column(String(64), unique=True)
-    item_id: Mapped[str] = mapped_column(String(200), ForeignKey("cards.item_id"))
+    learner: Mapped[str] = mapped_column(String(LEARNER_CHARS))
+    uid: Mapped[str] = mapped_column(String(64))
+    item_id: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     rating: Mapped[int] = mapped_column(Integer)  # fsrs.Rating 1..4
     state_before: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: new card
@@ -113,10 +128,14 @@ class AttemptRow(Base):
     """One ``kb exercise check`` (or TUI check) of an exercise."""
 
     __tablename__ = "exercise_attempts"
-    __table_args__ = (Index("ix_exercise_attempts_exercise_at", "exercise_id", "at"),)
+    __table_args__ = (
+        UniqueConstraint("learner", "uid", name="uq_exercise_attempts_learner_uid"),
+        Index("ix_exercise_attempts_learner_exercise_at", "learner", "exercise_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    learner: Mapped[str] = mapped_column(String(LEARNER_CHARS))
+    uid: Mapped[str] = mapped_column(String(64))
     exercise_id: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(32))
@@ -129,6 +148,7 @@ class AttemptRow(Base):
 class UnlockRow(Base):
     __tablename__ = "exercise_unlocks"
 
+    learner: Mapped[str] = mapped_column(String(LEARNER_CHARS), primary_key=True)
     exercise_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     hints_unlocked: Mapped[int] = mapped_column(Integer, default=0)
     solution_unlocked: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -138,6 +158,7 @@ class UnlockRow(Base):
 class SettingRow(Base):
     __tablename__ = "settings"
 
+    learner: Mapped[str] = mapped_column(String(LEARNER_CHARS), primary_key=True)
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value_json: Mapped[str] = mapped_column(Text)  # JSON-encoded value
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -148,6 +169,7 @@ class ReadRow(Base):
 
     __tablename__ = "reads"
 
+    learner: Mapped[str] = mapped_column(String(LEARNER_CHARS), primary_key=True)
     entry_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_at: Mapped[datetime] = mapped_column(UTCDateTime)

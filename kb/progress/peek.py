@@ -4,6 +4,7 @@ The app paints before SQLAlchemy is imported, yet should paint in the learner's 
 language and theme. This reads the given keys from the local SQLite progress file with
 the standard library, read-only; when the store is elsewhere (``KB_DATABASE_URL``) or
 does not exist yet, it returns nothing and the values arrive when the store opens.
+Settings are the current learner's (``--user`` / ``KB_USER`` / the OS user).
 """
 
 from __future__ import annotations
@@ -24,15 +25,24 @@ def local_path() -> Path | None:
     return data_dir() / "progress.sqlite"
 
 
-def peek_settings(keys: tuple[str, ...], path: Path | None = None) -> dict[str, object]:
+def peek_settings(keys: tuple[str, ...], path: Path | None = None,
+                  learner: str | None = None) -> dict[str, object]:
     path = path if path is not None else local_path()
     if path is None or not path.is_file() or not keys:
         return {}
     try:
+        from kb.progress.learner import current_learner
+
+        learner = learner if learner is not None else current_learner()
         con = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=0.2)
         try:
             marks = ", ".join("?" for _ in keys)
-            rows = con.execute(f"SELECT key, value_json FROM settings WHERE key IN ({marks})", keys).fetchall()
+            columns = {r[1] for r in con.execute("PRAGMA table_info(settings)")}
+            if "learner" in columns:
+                rows = con.execute(f"SELECT key, value_json FROM settings WHERE learner = ? AND key IN ({marks})",
+                                   (learner, *keys)).fetchall()
+            else:  # a store before revision 0003: one learner's, upgraded when it opens
+                rows = con.execute(f"SELECT key, value_json FROM settings WHERE key IN ({marks})", keys).fetchall()
         finally:
             con.close()
         return {k: json.loads(v) for k, v in rows}

@@ -12,10 +12,15 @@ Rules this module keeps:
   refused with :class:`ProgressStoreError` before anything writes to it (not even the
   journal-mode PRAGMA).
 * "Now" comes from an injectable clock; every datetime is timezone-aware UTC.
+* Every row belongs to a learner (``store.learner``: ``--user`` / ``KB_USER`` / the OS
+  user) and every query is filtered by it: learners sharing a PostgreSQL database see
+  only their own rows. :meth:`ProgressStore.as_learner` and :meth:`ProgressStore.learners`
+  are for the teacher's report, which reads the whole class.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sqlite3
@@ -34,6 +39,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemy
 from sqlalchemy.orm import Session
 
 from kb.progress.errors import ProgressStoreError
+from kb.progress.learner import check_learner, current_learner
 from kb.progress.models import (
     HEAD,
     REVISIONS,
@@ -91,14 +97,18 @@ def default_url() -> str:
 
 
 def open_store(
-    url: str | None = None, *, clock: Callable[[], datetime] | None = None
+    url: str | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    learner: str | None = None,
 ) -> "ProgressStore":
-    """Open the progress store, creating or upgrading it as needed.
+    """Open the progress store, creating or upgrading it as needed, for ``learner``
+    (default: ``KB_USER``, else the OS user; see :mod:`kb.progress.learner`).
 
     Raises :class:`ProgressStoreError` when the store is corrupt, from a newer kb, not a
     kb progress store, or cannot be reached; the file is then left untouched.
     """
-    return ProgressStore(url or default_url(), clock=clock)
+    return ProgressStore(url or default_url(), clock=clock, learner=learner)
 
 
 def _retryable(exc: DBAPIError, is_sqlite: bool) -> bool:
@@ -125,6 +135,7 @@ def _guard(method):
                 return method(self, *args, **kwargs)
             except DBAPIError as exc:
                 if attempt < 2 and _retryable(exc, self.is_sqlite):
+                    self.retries += 1  # counted, for the class benchmark
                     continue
                 raise self._error(exc) from exc
         raise AssertionError("unreachable")  # pragma: no cover
@@ -133,8 +144,18 @@ def _guard(method):
 
 
 class ProgressStore:
-    def __init__(self, url: str, *, clock: Callable[[], datetime] | None = None):
+    def __init__(self, url: str, *, clock: Callable[[], datetime] | None = None,
+                 learner: str | None = None):
         self.clock = clock or utcnow
+        try:
+            self.learner = check_learner(learner) if learner is not None else current_learner()
+        except ValueError as exc:
+            raise ProgressStoreError(
+                f"{exc}; got {str(learner if learner is not None else os.environ.get('KB_USER'))[:40]!r}",
+                "学习者名称（--user / KB_USER）必须是 1 到 100 个可打印字符",
+            ) from None
+        self._owns_engine = True
+        self.retries = 0  # writes run again after losing a race on a server database
         try:
             self.url = make_url(url)
         except ArgumentError:
@@ -306,6 +327,8 @@ class ProgressStore:
 
                 conn.execute(text("SELECT pg_advisory_xact_lock(4212017)"))
             cfg.attributes["connection"] = conn
+            # revision 0003 gives the rows of a single-learner store to this learner
+            cfg.attributes["learner"] = self.learner
             command.upgrade(cfg, "head")
 
     def _backup_before_upgrade(self, revision: str) -> None:
@@ -331,7 +354,27 @@ class ProgressStore:
             engine.dispose()
 
     def close(self) -> None:
-        self._dispose()
+        if self._owns_engine:
+            self._dispose()
+
+    # --- the class (for the teacher's report) ---------------------------------------
+
+    def as_learner(self, learner: str) -> "ProgressStore":
+        """The same store (same engine and connections) seen as another learner. Closing
+        the view leaves the store open."""
+        view = copy.copy(self)
+        view.learner = check_learner(learner)
+        view._owns_engine = False
+        return view
+
+    @_guard
+    def learners(self) -> list[str]:
+        """Every learner with a row anywhere in the store, sorted."""
+        from sqlalchemy import union
+
+        q = union(*(select(t.learner) for t in (CardRow, AttemptRow, UnlockRow, SettingRow, ReadRow)))
+        with self._read() as s:
+            return sorted(s.scalars(q))
 
     def __enter__(self) -> "ProgressStore":
         return self
@@ -382,7 +425,7 @@ class ProgressStore:
     @_guard
     def get_setting(self, key: str, default: Any = None) -> Any:
         with self._read() as s:
-            row = s.get(SettingRow, key)
+            row = s.get(SettingRow, (self.learner, key))
             if row is None:
                 return default if default is not None else DEFAULT_SETTINGS.get(key)
             return json.loads(row.value_json)
@@ -394,10 +437,10 @@ class ProgressStore:
             self._put_setting(s, key, value)
 
     def _put_setting(self, s: Session, key: str, value: Any) -> None:
-        row = s.get(SettingRow, key, with_for_update=True)
+        row = s.get(SettingRow, (self.learner, key), with_for_update=True)
         encoded = json.dumps(value, ensure_ascii=False)
         if row is None:
-            s.add(SettingRow(key=key, value_json=encoded, updated_at=self.now()))
+            s.add(SettingRow(learner=self.learner, key=key, value_json=encoded, updated_at=self.now()))
         else:
             row.value_json = encoded
             row.updated_at = self.now()
@@ -406,7 +449,8 @@ class ProgressStore:
     def settings(self) -> dict[str, Any]:
         """Every setting: the defaults, overridden by what the learner set."""
         with self._read() as s:
-            stored = {r.key: json.loads(r.value_json) for r in s.scalars(select(SettingRow))}
+            mine = select(SettingRow).where(SettingRow.learner == self.learner)
+            stored = {r.key: json.loads(r.value_json) for r in s.scalars(mine)}
         return {**DEFAULT_SETTINGS, **stored}
 
     def desired_retention(self) -> float:
@@ -433,6 +477,7 @@ class ProgressStore:
         with self._write() as s:
             s.add(
                 AttemptRow(
+                    learner=self.learner,
                     uid=uuid.uuid4().hex,
                     exercise_id=exercise_id,
                     at=self.now(now),
@@ -447,7 +492,7 @@ class ProgressStore:
     @_guard
     def attempts(self, exercise_id: str | None = None) -> list[Attempt]:
         """Attempts in time order (of one exercise, or all)."""
-        q = select(AttemptRow).order_by(AttemptRow.at, AttemptRow.id)
+        q = select(AttemptRow).where(AttemptRow.learner == self.learner).order_by(AttemptRow.at, AttemptRow.id)
         if exercise_id is not None:
             q = q.where(AttemptRow.exercise_id == exercise_id)
         with self._read() as s:
@@ -456,7 +501,7 @@ class ProgressStore:
     @_guard
     def hints_unlocked(self, exercise_id: str) -> int:
         with self._read() as s:
-            row = s.get(UnlockRow, exercise_id)
+            row = s.get(UnlockRow, (self.learner, exercise_id))
             return row.hints_unlocked if row else 0
 
     @_guard
@@ -475,7 +520,7 @@ class ProgressStore:
     @_guard
     def solution_unlocked(self, exercise_id: str) -> bool:
         with self._read() as s:
-            row = s.get(UnlockRow, exercise_id)
+            row = s.get(UnlockRow, (self.learner, exercise_id))
             return bool(row and row.solution_unlocked)
 
     @_guard
@@ -486,9 +531,10 @@ class ProgressStore:
             row.updated_at = self.now()
 
     def _unlock_row(self, s: Session, exercise_id: str) -> UnlockRow:
-        row = s.get(UnlockRow, exercise_id, with_for_update=True)
+        row = s.get(UnlockRow, (self.learner, exercise_id), with_for_update=True)
         if row is None:
             row = UnlockRow(
+                learner=self.learner,
                 exercise_id=exercise_id,
                 hints_unlocked=0,
                 solution_unlocked=False,
@@ -501,7 +547,8 @@ class ProgressStore:
     def exercise_statuses(self) -> dict[str, str]:
         """``{exercise_id: "passed" | "attempted"}`` for every exercise ever checked."""
         with self._read() as s:
-            rows = s.execute(select(AttemptRow.exercise_id, AttemptRow.status).distinct()).all()
+            rows = s.execute(select(AttemptRow.exercise_id, AttemptRow.status)
+                             .where(AttemptRow.learner == self.learner).distinct()).all()
         out: dict[str, str] = {}
         for exercise_id, status in rows:
             if status == "pass":
@@ -521,9 +568,9 @@ class ProgressStore:
         ``kb path ID --done N``)."""
         now = self.now(now)
         with self._write() as s:
-            row = s.get(ReadRow, entry_id, with_for_update=True)
+            row = s.get(ReadRow, (self.learner, entry_id), with_for_update=True)
             if row is None:
-                s.add(ReadRow(entry_id=entry_id, first_at=now, last_at=now, count=1))
+                s.add(ReadRow(learner=self.learner, entry_id=entry_id, first_at=now, last_at=now, count=1))
             else:
                 row.last_at = max(row.last_at, now)
                 row.count += 1
@@ -532,19 +579,20 @@ class ProgressStore:
     def read_entries(self) -> dict[str, datetime]:
         """``{entry_id: first time read}``."""
         with self._read() as s:
-            return {r.entry_id: r.first_at for r in s.scalars(select(ReadRow))}
+            mine = select(ReadRow).where(ReadRow.learner == self.learner)
+            return {r.entry_id: r.first_at for r in s.scalars(mine)}
 
     @_guard
     def was_read(self, entry_id: str) -> bool:
         with self._read() as s:
-            return s.get(ReadRow, entry_id) is not None
+            return s.get(ReadRow, (self.learner, entry_id)) is not None
 
     # --- cards and reviews -------------------------------------------------------------
 
     @_guard
     def card(self, item_id: str) -> CardState | None:
         with self._read() as s:
-            row = s.get(CardRow, item_id)
+            row = s.get(CardRow, (self.learner, item_id))
             return _card(row) if row else None
 
     @_guard
@@ -552,7 +600,7 @@ class ProgressStore:
         """Cards by item id (all of them, or those of ``item_ids`` that exist)."""
         # Plain column rows, not ORM objects: a session loads every card of the
         # content at once, and identity-mapped objects cost ~5x more per row.
-        q = select(*CardRow.__table__.c)
+        q = select(*_CARD_COLUMNS).where(CardRow.learner == self.learner)
         with self._read() as s:
             if item_ids is None:
                 return {r.item_id: CardState(**r._mapping) for r in s.execute(q)}
@@ -581,7 +629,8 @@ class ProgressStore:
         # ORDER BY due alone so the walk is the ``due`` index itself (no sort step;
         # ties keep index order), streamed so that stopping at ``limit`` reads only
         # the rows it needs.
-        q = select(CardRow.item_id, CardRow.due).where(CardRow.due <= now).order_by(CardRow.due)
+        q = (select(CardRow.item_id, CardRow.due)
+             .where(CardRow.learner == self.learner, CardRow.due <= now).order_by(CardRow.due))
         out: list[tuple[str, datetime]] = []
         with self._read() as s:
             if limit is None:
@@ -606,11 +655,12 @@ class ProgressStore:
     def next_due_time(self, *, item_ids: Collection[str] | None = None) -> datetime | None:
         """When the next card falls due (possibly in the past)."""
         with self._read() as s:
+            first = select(func.min(CardRow.due)).where(CardRow.learner == self.learner)
             if item_ids is None:
-                return s.scalar(select(func.min(CardRow.due)))
+                return s.scalar(first)
             best = None
             for chunk in _chunks(list(item_ids), 500):
-                v = s.scalar(select(func.min(CardRow.due)).where(CardRow.item_id.in_(chunk)))
+                v = s.scalar(first.where(CardRow.item_id.in_(chunk)))
                 if v is not None and (best is None or v < best):
                     best = v
             return best
@@ -640,11 +690,11 @@ class ProgressStore:
             desired_retention = self.desired_retention()
         scheduler = make_scheduler(desired_retention, fuzz=fuzz)
         with self._write() as s:
-            row = s.get(CardRow, item_id, with_for_update=True)
+            row = s.get(CardRow, (self.learner, item_id), with_for_update=True)
             before = _card(row) if row is not None else None
             after = apply_rating(scheduler, before, item_id, rating, now)
             if row is None:
-                row = CardRow(item_id=item_id)
+                row = CardRow(learner=self.learner, item_id=item_id)
                 s.add(row)
             _set_card(row, after)
             s.flush()  # the card exists before the log row that refers to it
@@ -658,7 +708,7 @@ class ProgressStore:
                 answer=answer[:MAX_ANSWER_CHARS] if answer else answer,  # an import accepts no more
                 duration_ms=duration_ms,
             )
-            s.add(_review_row(review))
+            s.add(_review_row(review, self.learner))
         return ReviewOutcome(before=before, after=after, review=review)
 
     @_guard
@@ -670,7 +720,7 @@ class ProgressStore:
         until: datetime | None = None,
     ) -> list[Review]:
         """The review log in time order, optionally of one item or a time window."""
-        q = select(ReviewRow).order_by(ReviewRow.at, ReviewRow.id)
+        q = select(ReviewRow).where(ReviewRow.learner == self.learner).order_by(ReviewRow.at, ReviewRow.id)
         if item_id is not None:
             q = q.where(ReviewRow.item_id == item_id)
         if since is not None:
@@ -683,12 +733,13 @@ class ProgressStore:
     @_guard
     def review_count(self) -> int:
         with self._read() as s:
-            return s.scalar(select(func.count()).select_from(ReviewRow)) or 0
+            q = select(func.count()).select_from(ReviewRow).where(ReviewRow.learner == self.learner)
+            return s.scalar(q) or 0
 
     @_guard
     def review_times(self, since: datetime, until: datetime | None = None) -> list[datetime]:
         """Only the timestamps of reviews in a window (for the heatmap)."""
-        q = select(ReviewRow.at).where(ReviewRow.at >= since)
+        q = select(ReviewRow.at).where(ReviewRow.learner == self.learner, ReviewRow.at >= since)
         if until is not None:
             q = q.where(ReviewRow.at < until)
         with self._read() as s:
@@ -697,7 +748,8 @@ class ProgressStore:
     @_guard
     def review_outcomes(self, since: datetime | None = None) -> list[tuple[int | None, int, bool | None]]:
         """``(state_before, rating, correct)`` of reviews since a time (for retention)."""
-        q = select(ReviewRow.state_before, ReviewRow.rating, ReviewRow.correct)
+        q = (select(ReviewRow.state_before, ReviewRow.rating, ReviewRow.correct)
+             .where(ReviewRow.learner == self.learner))
         if since is not None:
             q = q.where(ReviewRow.at >= since)
         with self._read() as s:
@@ -707,7 +759,8 @@ class ProgressStore:
     def due_times(self, until: datetime) -> list[tuple[str, datetime]]:
         """``(item_id, due)`` of every card due before ``until`` (for the forecast)."""
         with self._read() as s:
-            return [tuple(r) for r in s.execute(select(CardRow.item_id, CardRow.due).where(CardRow.due < until)).all()]
+            q = select(CardRow.item_id, CardRow.due).where(CardRow.learner == self.learner, CardRow.due < until)
+            return [tuple(r) for r in s.execute(q).all()]
 
     def integrity_check(self) -> list[str]:
         """SQLite's ``PRAGMA integrity_check`` (``["ok"]`` when sound); ``[]`` elsewhere."""
@@ -718,6 +771,9 @@ class ProgressStore:
 
 
 # --- row <-> record -----------------------------------------------------------------------
+
+# the columns of a CardState (a card row without its learner)
+_CARD_COLUMNS = tuple(c for c in CardRow.__table__.c if c.name != "learner")
 
 
 def _chunks(seq: list, n: int):
@@ -765,8 +821,9 @@ def _review(r: ReviewRow) -> Review:
     )
 
 
-def _review_row(v: Review) -> ReviewRow:
+def _review_row(v: Review, learner: str) -> ReviewRow:
     return ReviewRow(
+        learner=learner,
         uid=v.uid,
         item_id=v.item_id,
         at=v.at,

@@ -14,6 +14,11 @@ Unlocks take the maximum, entries read the earliest first time, settings fill in
 the keys not set here. The whole import is one transaction: it lands whole or not at
 all. A file from a newer kb (higher ``version``) is refused.
 
+Export and import are per learner: an export holds the rows of the store's learner
+(``--user`` / ``KB_USER``) and names them in ``"learner"`` (for the reader; import does
+not need it), and an import merges into the importing learner's rows only. Importing
+another learner's export under your name copies their progress to you.
+
 The file is untrusted: its size and every number, date, string and FSRS state in it are
 range-checked (and each card is put through the scheduler once) before the transaction
 starts, so a file with one bad record is refused with a line naming the record and the
@@ -70,34 +75,37 @@ def _iso(dt: datetime | None) -> str | None:
 
 
 def export_data(store) -> dict[str, Any]:
+    me = store.learner
     with store._read() as s:
         cards = [
             {"item_id": c.item_id, "state": c.state, "step": c.step, "stability": c.stability,
              "difficulty": c.difficulty, "due": _iso(c.due), "last_review": _iso(c.last_review),
              "last_rating": c.last_rating, "reps": c.reps, "lapses": c.lapses}
-            for c in s.scalars(select(CardRow).order_by(CardRow.item_id))
+            for c in s.scalars(select(CardRow).where(CardRow.learner == me).order_by(CardRow.item_id))
         ]
         reviews = [
             {"uid": r.uid, "item_id": r.item_id, "at": _iso(r.at), "rating": r.rating,
              "state_before": r.state_before, "correct": r.correct, "answer": r.answer,
              "duration_ms": r.duration_ms}
-            for r in s.scalars(select(ReviewRow).order_by(ReviewRow.at, ReviewRow.id))
+            for r in s.scalars(select(ReviewRow).where(ReviewRow.learner == me).order_by(ReviewRow.at, ReviewRow.id))
         ]
         attempts = [
             {"uid": a.uid, "exercise_id": a.exercise_id, "at": _iso(a.at), "status": a.status,
              "duration_s": a.duration_s, "hints_seen": a.hints_seen,
              "solution_shown": bool(a.solution_shown), "report_json": a.report_json}
-            for a in s.scalars(select(AttemptRow).order_by(AttemptRow.at, AttemptRow.id))
+            for a in s.scalars(select(AttemptRow).where(AttemptRow.learner == me)
+                               .order_by(AttemptRow.at, AttemptRow.id))
         ]
         unlocks = [
             {"exercise_id": u.exercise_id, "hints_unlocked": u.hints_unlocked,
              "solution_unlocked": bool(u.solution_unlocked), "updated_at": _iso(u.updated_at)}
-            for u in s.scalars(select(UnlockRow).order_by(UnlockRow.exercise_id))
+            for u in s.scalars(select(UnlockRow).where(UnlockRow.learner == me).order_by(UnlockRow.exercise_id))
         ]
-        settings = {r.key: json.loads(r.value_json) for r in s.scalars(select(SettingRow).order_by(SettingRow.key))}
+        settings = {r.key: json.loads(r.value_json)
+                    for r in s.scalars(select(SettingRow).where(SettingRow.learner == me).order_by(SettingRow.key))}
         reads = [
             {"entry_id": r.entry_id, "first_at": _iso(r.first_at), "last_at": _iso(r.last_at), "count": r.count}
-            for r in s.scalars(select(ReadRow).order_by(ReadRow.entry_id))
+            for r in s.scalars(select(ReadRow).where(ReadRow.learner == me).order_by(ReadRow.entry_id))
         ]
     from kb import __version__
 
@@ -107,6 +115,7 @@ def export_data(store) -> dict[str, Any]:
         "exported_at": _iso(store.now()),
         "kb_version": __version__,
         "schema_revision": HEAD,
+        "learner": me,
         "cards": cards,
         "reviews": reviews,
         "attempts": attempts,
@@ -479,23 +488,25 @@ def _merge(store, parsed: dict[str, Any], source: str) -> ImportResult:
         seen_uids.add(r.uid)
         by_item.setdefault(r.item_id, []).append(r)
     scheduler = make_scheduler(store.desired_retention(), fuzz=False)
+    me = store.learner
 
     with store._write() as s:
         # local review uids of every item the file talks about
         items = sorted(set(file_cards) | set(by_item))
         local_uids: dict[str, set[str]] = {i: set() for i in items}
         for chunk in _chunks(items):
-            for uid, item_id in s.execute(select(ReviewRow.uid, ReviewRow.item_id).where(ReviewRow.item_id.in_(chunk))):
+            q = select(ReviewRow.uid, ReviewRow.item_id).where(ReviewRow.learner == me, ReviewRow.item_id.in_(chunk))
+            for uid, item_id in s.execute(q):
                 local_uids[item_id].add(uid)
-        # uids present locally under any item (a uid is global)
+        # uids present locally under any item (a uid is unique per learner)
         all_file_uids = list(seen_uids)
         present: set[str] = set()
         for chunk in _chunks(all_file_uids):
-            present.update(s.scalars(select(ReviewRow.uid).where(ReviewRow.uid.in_(chunk))))
+            present.update(s.scalars(select(ReviewRow.uid).where(ReviewRow.learner == me, ReviewRow.uid.in_(chunk))))
 
         new_reviews: list[Review] = []
         for item_id in items:
-            row = s.get(CardRow, item_id, with_for_update=True)
+            row = s.get(CardRow, (me, item_id), with_for_update=True)
             mine = local_uids[item_id]
             theirs = by_item.get(item_id, [])
             fresh = [r for r in theirs if r.uid not in present]
@@ -508,7 +519,7 @@ def _merge(store, parsed: dict[str, Any], source: str) -> ImportResult:
                     card = replay(scheduler, item_id, [(r.at, r.rating) for r in theirs])
                 if card is None:
                     continue
-                row = CardRow(item_id=item_id)
+                row = CardRow(learner=me, item_id=item_id)
                 _set_card(row, card)
                 s.add(row)
                 res.cards_added += 1
@@ -518,33 +529,34 @@ def _merge(store, parsed: dict[str, Any], source: str) -> ImportResult:
                 _set_card(row, file_card)
                 res.cards_updated += 1
             else:
-                local = s.execute(select(ReviewRow.at, ReviewRow.rating).where(ReviewRow.item_id == item_id)).all()
+                local = s.execute(select(ReviewRow.at, ReviewRow.rating)
+                                  .where(ReviewRow.learner == me, ReviewRow.item_id == item_id)).all()
                 merged = [(at, rating) for at, rating in local] + [(r.at, r.rating) for r in fresh]
                 _set_card(row, replay(scheduler, item_id, merged))
                 res.cards_replayed += 1
         s.flush()  # cards exist before the log rows that refer to them
         for r in new_reviews:
-            if r.item_id not in file_cards and s.get(CardRow, r.item_id) is None:  # pragma: no cover
+            if r.item_id not in file_cards and s.get(CardRow, (me, r.item_id)) is None:  # pragma: no cover
                 raise ImportFormatError(f"{source}: review {r.uid} refers to an item with no card")
-            s.add(_review_row(r))
+            s.add(_review_row(r, me))
         res.reviews_added = len(new_reviews)
 
         attempt_uids = [a["uid"] for a in parsed["attempts"]]
         have: set[str] = set()
         for chunk in _chunks(attempt_uids):
-            have.update(s.scalars(select(AttemptRow.uid).where(AttemptRow.uid.in_(chunk))))
+            have.update(s.scalars(select(AttemptRow.uid).where(AttemptRow.learner == me, AttemptRow.uid.in_(chunk))))
         for a in parsed["attempts"]:
             if a["uid"] in have:
                 res.attempts_skipped += 1
                 continue
             have.add(a["uid"])
-            s.add(AttemptRow(**a))
+            s.add(AttemptRow(learner=me, **a))
             res.attempts_added += 1
 
         for u in parsed["unlocks"]:
-            row = s.get(UnlockRow, u["exercise_id"], with_for_update=True)
+            row = s.get(UnlockRow, (me, u["exercise_id"]), with_for_update=True)
             if row is None:
-                s.add(UnlockRow(**u))
+                s.add(UnlockRow(learner=me, **u))
             else:
                 row.hints_unlocked = max(row.hints_unlocked, u["hints_unlocked"])
                 row.solution_unlocked = bool(row.solution_unlocked or u["solution_unlocked"])
@@ -552,9 +564,9 @@ def _merge(store, parsed: dict[str, Any], source: str) -> ImportResult:
             res.unlocks_merged += 1
 
         for r in parsed["reads"]:
-            row = s.get(ReadRow, r["entry_id"], with_for_update=True)
+            row = s.get(ReadRow, (me, r["entry_id"]), with_for_update=True)
             if row is None:
-                s.add(ReadRow(**r))
+                s.add(ReadRow(learner=me, **r))
             else:
                 row.first_at = min(row.first_at, r["first_at"])
                 row.last_at = max(row.last_at, r["last_at"])
@@ -562,7 +574,7 @@ def _merge(store, parsed: dict[str, Any], source: str) -> ImportResult:
             res.reads_merged += 1
 
         for key, value in parsed["settings"].items():
-            if not isinstance(key, str) or s.get(SettingRow, key) is not None:
+            if not isinstance(key, str) or s.get(SettingRow, (me, key)) is not None:
                 continue
             try:
                 value = _check_setting(key, value)

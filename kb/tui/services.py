@@ -56,14 +56,14 @@ def open_catalog(roots: list[Path] | None, extra: list[str]):
 
 
 def open_services(roots: list[Path] | None, extra: list[str], *, store_url: str | None = None,
-                  clock: Callable[[], datetime] | None = None) -> Services:
+                  clock: Callable[[], datetime] | None = None, learner: str | None = None) -> Services:
     catalog = open_catalog(roots, extra)
     store = None
     store_error = None
     try:
         from kb.progress import open_store
 
-        store = open_store(store_url, clock=clock)
+        store = open_store(store_url, clock=clock, learner=learner)  # learner None: --user / KB_USER
     except Exception as exc:  # ProgressStoreError carries its own way forward
         store_error = str(exc)
     services = Services(catalog, store, store_error)

@@ -4,12 +4,19 @@ Every test runs with ``KB_HOME`` in a temp directory (``kb_home``) and with lang
 cleared. Tests that load content use ``shipped`` (a tiny stand-in for the shipped
 knowledge base, so that tests never depend on ``content/``, which grows while they run)
 and ``pack`` (a copy of ``fixtures/pack``, a bilingual content pack they may edit).
+
+Progress-store tests take ``backend``: each runs once on SQLite and once on PostgreSQL
+when ``KB_TEST_POSTGRES_URL`` names a server (``source .ci/postgres.sh`` starts one); there
+every store is a fresh schema, dropped afterwards. Without the variable the PostgreSQL
+runs skip, saying so.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import uuid
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +27,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 
 LANG_VARS = ("KB_LANG", "LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")
+POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL", "").strip()
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +37,87 @@ def kb_home(tmp_path_factory, monkeypatch) -> Path:
     monkeypatch.delenv("KB_CONTENT_PATH", raising=False)
     for var in LANG_VARS:
         monkeypatch.delenv(var, raising=False)
+    # blank means "the OS user"; set (not deleted) so that `kb --user` in a test, which
+    # sets KB_USER for its process, is undone afterwards
+    monkeypatch.setenv("KB_USER", "")
     return home
+
+
+class Backend:
+    """Where a test's progress stores live: ``url`` (one store, the same on every call),
+    ``new_url(name)`` (another, empty one), ``env(base)`` (for a child process)."""
+
+    def __init__(self, name: str, tmp: Path):
+        self.name = name
+        self.is_sqlite = name == "sqlite"
+        self._tmp = tmp
+        self._schemas: list[str] = []
+        self._engine = None
+        self._urls: dict[str, str] = {}
+        self.url = self.new_url("progress")
+
+    def new_url(self, name: str) -> str:
+        """The store called ``name`` in this test (created empty on first use)."""
+        if name not in self._urls:
+            self._urls[name] = self._create(name)
+        return self._urls[name]
+
+    def _create(self, name: str) -> str:
+        if self.is_sqlite:
+            return f"sqlite:///{self._tmp / name}.sqlite"
+        from sqlalchemy import create_engine, make_url, text
+        from sqlalchemy.pool import NullPool
+
+        if self._engine is None:
+            self._engine = create_engine(POSTGRES_URL, poolclass=NullPool)
+        schema = f"t_{uuid.uuid4().hex[:12]}_{''.join(c for c in name if c.isalnum())[:20]}".lower()
+        with self._engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        self._schemas.append(schema)
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    def env(self, base: dict | None = None, **extra: str) -> dict:
+        env = dict(os.environ if base is None else base)
+        env["KB_DATABASE_URL"] = self.url
+        env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+        env.update(extra)
+        return env
+
+    def close(self) -> None:
+        if self._engine is None:
+            return
+        from sqlalchemy import text
+
+        with self._engine.begin() as conn:
+            for schema in self._schemas:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        self._engine.dispose()
+
+
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(
+        not POSTGRES_URL, reason="PostgreSQL: set KB_TEST_POSTGRES_URL (source .ci/postgres.sh)")),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path) -> Backend:
+    """The progress store's backend: SQLite, then PostgreSQL when a server is given."""
+    b = Backend(request.param, tmp_path)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def postgres_backend(tmp_path) -> Backend:
+    """PostgreSQL only (skipped without ``KB_TEST_POSTGRES_URL``)."""
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL: set KB_TEST_POSTGRES_URL (source .ci/postgres.sh)")
+    b = Backend("postgresql", tmp_path)
+    yield b
+    b.close()
 
 
 @pytest.fixture

@@ -1,38 +1,25 @@
-"""The same store on PostgreSQL (no SQLite-only SQL). Runs only when
-KB_TEST_POSTGRES_URL names a database the test may empty, e.g.
-``postgresql+psycopg://kbtest:kbtest@localhost/kbtest``; skipped otherwise."""
+"""The same store on PostgreSQL (no SQLite-only SQL). Runs when KB_TEST_POSTGRES_URL
+names a server (``source .ci/postgres.sh`` starts a throwaway one; CI does); each test
+gets a fresh schema. Skipped otherwise. The rest of the progress suite runs on both
+backends through the ``backend`` fixture (tests/kb/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-URL = os.environ.get("KB_TEST_POSTGRES_URL", "")
-pytestmark = pytest.mark.skipif(not URL, reason="set KB_TEST_POSTGRES_URL to run against PostgreSQL")
-
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def pg_url(tmp_path, monkeypatch):
-    from sqlalchemy import create_engine, text
-
+def pg_url(postgres_backend, tmp_path, monkeypatch):
     monkeypatch.setenv("KB_HOME", str(tmp_path / "home"))
-    engine = create_engine(URL)
-    with engine.begin() as conn:
-        for table in ("review_log", "cards", "exercise_attempts", "exercise_unlocks", "settings", "reads",
-                      "alembic_version"):
-            conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
-    monkeypatch.setenv("KB_DATABASE_URL", URL)
-    return URL
+    monkeypatch.setenv("KB_DATABASE_URL", postgres_backend.url)
+    return postgres_backend.url
 
 
 def test_whole_api_on_postgres(pg_url, tmp_path):
@@ -81,9 +68,8 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_two_processes_on_postgres(pg_url, tmp_path):
-    env = dict(os.environ, KB_DATABASE_URL=pg_url, KB_HOME=str(tmp_path / "home"),
-               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+def test_two_processes_on_postgres(pg_url, postgres_backend, tmp_path):
+    env = postgres_backend.env(KB_HOME=str(tmp_path / "home"))
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, n], env=env, stderr=subprocess.PIPE, text=True)
              for n in ("a", "b")]
     for p in procs:
@@ -96,3 +82,44 @@ def test_two_processes_on_postgres(pg_url, tmp_path):
         assert len(log) == 120
         for item, card in s.cards().items():
             assert card.reps == sum(1 for r in log if r.item_id == item)
+
+
+LEARNER = textwrap.dedent(
+    """
+    import sys
+    from kb.progress import open_store
+    s = open_store()   # KB_USER names the learner
+    uids = []
+    for i in range(40):
+        uids.append(s.record_review(f"item-{i % 5}", 1 + i % 4, answer=s.learner).review.uid)
+        if i % 8 == 0:
+            s.record_attempt("sigmoid", "fail", 0.1, 0, False)
+    print(" ".join(uids))
+    """
+)
+
+
+def test_learners_writing_at_once_keep_their_rows_apart(pg_url, postgres_backend, tmp_path):
+    """Four learners in four processes answer the same item ids at once: each ends with
+    exactly their own log and cards."""
+    names = ["ann", "bob", "张三", "dana"]
+    procs = {n: subprocess.Popen([sys.executable, "-c", LEARNER],
+                                 env=postgres_backend.env(KB_HOME=str(tmp_path / "home"), KB_USER=n),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for n in names}
+    printed = {}
+    for n, p in procs.items():
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        printed[n] = set(out.split())
+    from kb.progress import open_store
+
+    with open_store() as s:
+        assert s.learners() == sorted(names)
+        for n in names:
+            me = s.as_learner(n)
+            log = me.reviews()
+            assert {r.uid for r in log} == printed[n] and {r.answer for r in log} == {n}
+            assert sorted(me.cards()) == [f"item-{i}" for i in range(5)]
+            assert all(c.reps == 8 for c in me.cards().values())
+            assert len(me.attempts("sigmoid")) == 5

@@ -28,10 +28,11 @@ def clock():
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch, clock):
+def store(tmp_path, monkeypatch, clock, backend):
+    """The same figures from SQLite and PostgreSQL (``backend``)."""
     monkeypatch.setenv("KB_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("KB_DATABASE_URL", raising=False)
-    with open_store(clock=clock) as s:
+    with open_store(backend.url, clock=clock) as s:
         yield s
 
 

@@ -1,9 +1,11 @@
-"""The progress store: the API other parts of kb code against, opening rules
+"""The progress store: the API other parts of kb code against (on SQLite and on
+PostgreSQL: the ``backend`` fixture), learners kept apart in one store, opening rules
 (corrupt or newer files are refused and left untouched), and schema/migration drift."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -40,8 +42,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(home, clock):
-    s = open_store(clock=clock)
+def store(home, backend, clock):
+    s = open_store(backend.url, clock=clock)
     yield s
     s.close()
 
@@ -57,9 +59,10 @@ def digest(path: Path) -> str:
 # --- the contract the exercise CLI codes against ------------------------------------------
 
 
-def test_file_lives_in_kb_home_data_dir(store, home):
-    assert db_file(home).is_file()
-    assert store.path == db_file(home)
+def test_file_lives_in_kb_home_data_dir(home):
+    with open_store() as store:
+        assert db_file(home).is_file()
+        assert store.path == db_file(home)
 
 
 def test_attempts_recorded_in_time_order(store, clock):
@@ -158,13 +161,13 @@ def test_vanished_item_keeps_card_and_log_and_resumes(store, clock):
     assert out.before is not None and out.after.reps == 2
 
 
-def test_pragmas_on_sqlite(store):
-    with store.engine.connect() as conn:
+def test_pragmas_on_sqlite(home):
+    with open_store() as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() >= 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
-    assert store.integrity_check() == ["ok"]
+        assert store.integrity_check() == ["ok"]
 
 
 def test_database_url_env_is_respected(home, tmp_path, monkeypatch):
@@ -176,11 +179,91 @@ def test_database_url_env_is_respected(home, tmp_path, monkeypatch):
     assert not db_file(home).exists()
 
 
-def test_reopen_is_cheap_and_keeps_data(home, clock):
-    with open_store(clock=clock) as s:
+def test_reopen_is_cheap_and_keeps_data(home, backend, clock):
+    with open_store(backend.url, clock=clock) as s:
         s.record_attempt("mse", "pass", 1, 0, False)
-    with open_store(clock=clock) as s:
+    with open_store(backend.url, clock=clock) as s:
         assert len(s.attempts("mse")) == 1
+
+
+# --- learners are rows: one store, many learners, each sees only their own ---------------
+
+
+def fill_as(store, who: str, clock) -> None:
+    """The same item and exercise ids for everyone, with different answers."""
+    store.record_review("shared-item", 1 if who == "ann" else 4, answer=who, fuzz=False)
+    store.record_review(f"{who}-item", 3, fuzz=False)
+    store.record_attempt("sigmoid", "pass" if who == "ann" else "fail", 1.0, 0, False, report_json=f'{{"by": "{who}"}}')
+    store.unlock_hint("sigmoid")
+    if who == "ann":
+        store.unlock_hint("sigmoid")
+        store.unlock_solution("sigmoid")
+    store.mark_read(f"{who}-entry")
+    store.set_setting("lang", "zh" if who == "ann" else "en")
+    store.set_setting("desired_retention", 0.8 if who == "ann" else 0.95)
+
+
+def test_learners_in_one_store_see_only_their_own_rows(home, backend, clock):
+    ann = open_store(backend.url, clock=clock, learner="ann")
+    bob = open_store(backend.url, clock=clock, learner="bob")
+    try:
+        assert (ann.learner, bob.learner) == ("ann", "bob")
+        fill_as(ann, "ann", clock)
+        fill_as(bob, "bob", clock)
+        for s, me, other in ((ann, "ann", "bob"), (bob, "bob", "ann")):
+            assert set(s.cards()) == {"shared-item", f"{me}-item"}
+            assert s.card(f"{other}-item") is None
+            assert s.card("shared-item").reps == 1  # not two: the other's answer is not mine
+            assert [r.answer for r in s.reviews("shared-item")] == [me]
+            assert s.review_count() == 2
+            assert [json.loads(a.report_json)["by"] for a in s.attempts()] == [me]
+            assert set(s.read_entries()) == {f"{me}-entry"} and not s.was_read(f"{other}-entry")
+        assert ann.exercise_statuses() == {"sigmoid": "passed"}
+        assert bob.exercise_statuses() == {"sigmoid": "attempted"}
+        assert (ann.hints_unlocked("sigmoid"), bob.hints_unlocked("sigmoid")) == (2, 1)
+        assert ann.solution_unlocked("sigmoid") and not bob.solution_unlocked("sigmoid")
+        assert (ann.get_setting("lang"), bob.get_setting("lang")) == ("zh", "en")
+        assert (ann.desired_retention(), bob.desired_retention()) == (0.8, 0.95)
+        # due lists are per learner: ann's Again is due in a minute, bob's Easy in days
+        clock.advance(minutes=11)
+        assert "shared-item" in {i for i, _ in ann.due_items()}
+        assert "shared-item" not in {i for i, _ in bob.due_items()}
+        assert ann.learners() == bob.learners() == ["ann", "bob"]
+        # a view of the same store as another learner (the class report)
+        view = ann.as_learner("bob")
+        assert view.get_setting("lang") == "en" and ann.get_setting("lang") == "zh"
+        view.close()  # the view's close leaves the store open
+        assert ann.review_count() == 2
+    finally:
+        ann.close()
+        bob.close()
+
+
+def test_learner_defaults_to_kb_user_then_the_os_user(home, backend, monkeypatch):
+    import getpass
+
+    monkeypatch.setenv("KB_USER", "")
+    with open_store(backend.url) as s:
+        assert s.learner == getpass.getuser()
+    monkeypatch.setenv("KB_USER", "  张三 ")
+    with open_store(backend.url) as s:
+        assert s.learner == "张三"
+        s.set_setting("lang", "zh")
+    with open_store(backend.url, learner="李四") as s:
+        assert s.get_setting("lang") is None
+    for bad in ("x" * 101, "tab\there"):
+        with pytest.raises(ProgressStoreError) as err:
+            open_store(backend.url, learner=bad)
+        assert "KB_USER" in str(err.value)
+
+
+def test_user_option_picks_the_learner(kb, home, backend, monkeypatch):
+    monkeypatch.setenv("KB_DATABASE_URL", backend.url)
+    assert kb("--user", "ann", "progress", "settings", "lang", "zh").code == 0
+    assert kb("--user", "bob", "progress", "settings", "lang", "en").code == 0
+    assert kb("--user", "ann", "progress", "settings", "lang").out.strip() == '"zh"'
+    monkeypatch.setenv("KB_USER", "bob")
+    assert kb("progress", "settings", "lang").out.strip() == '"en"'
 
 
 # --- refusing files, never touching them ------------------------------------------------

@@ -32,8 +32,10 @@ def clock():
     return Clock()
 
 
-def new_store(tmp_path, name, clock):
-    return open_store(f"sqlite:///{tmp_path / name}.sqlite", clock=clock)
+def new_store(where, name, clock, learner=None):
+    """A store called ``name``: on the test's backend, or an SQLite file in a directory."""
+    url = where.new_url(name) if hasattr(where, "new_url") else f"sqlite:///{where / name}.sqlite"
+    return open_store(url, clock=clock, learner=learner)
 
 
 def fill(store, clock):
@@ -62,8 +64,8 @@ def snapshot(store):
     }
 
 
-def test_round_trip_to_a_new_machine(tmp_path, clock):
-    with new_store(tmp_path, "old", clock) as old:
+def test_round_trip_to_a_new_machine(tmp_path, clock, backend):
+    with new_store(backend, "old", clock) as old:
         fill(old, clock)
         counts = export_file(old, tmp_path / "backup.json")
         before = snapshot(old)
@@ -71,14 +73,14 @@ def test_round_trip_to_a_new_machine(tmp_path, clock):
     data = json.loads((tmp_path / "backup.json").read_text("utf-8"))
     assert data["format"] == "kb-progress" and data["version"] == VERSION
     assert "错" in (tmp_path / "backup.json").read_text("utf-8")  # readable, not \\u escaped
-    with new_store(tmp_path, "new", clock) as new:
+    with new_store(backend, "new", clock) as new:
         res = import_file(new, tmp_path / "backup.json")
         assert (res.reviews_added, res.cards_added, res.attempts_added, res.settings_added) == (3, 2, 2, 2)
         assert snapshot(new) == before
 
 
-def test_importing_twice_adds_nothing(tmp_path, clock):
-    with new_store(tmp_path, "s", clock) as s:
+def test_importing_twice_adds_nothing(tmp_path, clock, backend):
+    with new_store(backend, "s", clock) as s:
         fill(s, clock)
         data = export_data(s)
         before = snapshot(s)
@@ -89,8 +91,8 @@ def test_importing_twice_adds_nothing(tmp_path, clock):
         assert snapshot(s) == before
 
 
-def test_file_ahead_of_local_brings_its_card(tmp_path, clock):
-    with new_store(tmp_path, "laptop", clock) as laptop, new_store(tmp_path, "desk", clock) as desk:
+def test_file_ahead_of_local_brings_its_card(tmp_path, clock, backend):
+    with new_store(backend, "laptop", clock) as laptop, new_store(backend, "desk", clock) as desk:
         laptop.record_review("a", 3, fuzz=False)
         import_data(desk, export_data(laptop))  # desk now has the same history
         clock.now += timedelta(minutes=10)
@@ -100,8 +102,8 @@ def test_file_ahead_of_local_brings_its_card(tmp_path, clock):
         assert desk.card("a") == laptop.card("a")
 
 
-def test_diverged_histories_are_replayed(tmp_path, clock):
-    with new_store(tmp_path, "laptop", clock) as laptop, new_store(tmp_path, "desk", clock) as desk:
+def test_diverged_histories_are_replayed(tmp_path, clock, backend):
+    with new_store(backend, "laptop", clock) as laptop, new_store(backend, "desk", clock) as desk:
         laptop.record_review("a", 3, fuzz=False)
         clock.now += timedelta(minutes=10)
         desk.record_review("a", 1, fuzz=False)  # answered on the other machine too
@@ -115,8 +117,8 @@ def test_diverged_histories_are_replayed(tmp_path, clock):
         assert card.last_review == clock.now
 
 
-def test_unlocks_take_the_maximum_and_local_settings_win(tmp_path, clock):
-    with new_store(tmp_path, "a", clock) as a, new_store(tmp_path, "b", clock) as b:
+def test_unlocks_take_the_maximum_and_local_settings_win(tmp_path, clock, backend):
+    with new_store(backend, "a", clock) as a, new_store(backend, "b", clock) as b:
         a.unlock_hint("adam")
         b.unlock_hint("adam")
         b.unlock_hint("adam")
@@ -129,8 +131,8 @@ def test_unlocks_take_the_maximum_and_local_settings_win(tmp_path, clock):
         assert b.get_setting("theme") == "dark"  # theirs fills a gap
 
 
-def test_an_item_whose_card_is_missing_from_the_file_is_rebuilt(tmp_path, clock):
-    with new_store(tmp_path, "a", clock) as a, new_store(tmp_path, "b", clock) as b:
+def test_an_item_whose_card_is_missing_from_the_file_is_rebuilt(tmp_path, clock, backend):
+    with new_store(backend, "a", clock) as a, new_store(backend, "b", clock) as b:
         a.record_review("x", 3, fuzz=False)
         data = export_data(a)
         data["cards"] = []
@@ -149,8 +151,8 @@ def test_an_item_whose_card_is_missing_from_the_file_is_rebuilt(tmp_path, clock)
         (lambda d: d.update(attempts={"not": "a list"}), "attempts"),
     ],
 )
-def test_bad_files_are_refused_and_change_nothing(tmp_path, clock, mutate, fragment):
-    with new_store(tmp_path, "s", clock) as s:
+def test_bad_files_are_refused_and_change_nothing(tmp_path, clock, mutate, fragment, backend):
+    with new_store(backend, "s", clock) as s:
         fill(s, clock)
         data = export_data(s)
         data["reviews"][0]["uid"] = "brand-new-uid"  # would be added if the import went ahead
@@ -336,8 +338,8 @@ def test_refusals_are_in_chinese_too(tmp_path, clock, cli):
         (lambda d: d.update(version=10**400), "newer kb"),
     ],
 )
-def test_out_of_range_values_are_refused_and_change_nothing(tmp_path, clock, mutate, fragment):
-    with new_store(tmp_path, "s", clock) as s:
+def test_out_of_range_values_are_refused_and_change_nothing(tmp_path, clock, mutate, fragment, backend):
+    with new_store(backend, "s", clock) as s:
         fill(s, clock)
         data = json.loads(json.dumps(export_data(s)))
         data["reviews"][0]["uid"] = "brand-new-uid"  # would be added if the import went ahead
@@ -352,7 +354,7 @@ def test_out_of_range_values_are_refused_and_change_nothing(tmp_path, clock, mut
         s.record_review("a", 3, fuzz=False)  # and the store goes on working
 
 
-def test_a_card_state_the_scheduler_rejects_is_refused(tmp_path, clock, monkeypatch):
+def test_a_card_state_the_scheduler_rejects_is_refused(tmp_path, clock, monkeypatch, backend):
     """Past the range checks, each card is answered once in a dry run: whatever fsrs
     raises for a state (here simulated) refuses the file instead of a later answer."""
     import kb.quiz.scheduling as scheduling
@@ -364,7 +366,7 @@ def test_a_card_state_the_scheduler_rejects_is_refused(tmp_path, clock, monkeypa
             raise AssertionError("card.step is None")
         return real(scheduler, before, item_id, rating, now)
 
-    with new_store(tmp_path, "s", clock) as s:
+    with new_store(backend, "s", clock) as s:
         fill(s, clock)
         data = export_data(s)
         data["reviews"][0]["uid"] = "brand-new-uid"
@@ -405,10 +407,41 @@ def test_file_size_is_capped_while_reading(tmp_path, clock, monkeypatch):
             import_file(s, tmp_path / "latin1.json")
 
 
-def test_long_answers_are_cut_when_recorded_so_every_export_imports(tmp_path, clock):
+def test_long_answers_are_cut_when_recorded_so_every_export_imports(tmp_path, clock, backend):
     from kb.progress.records import MAX_ANSWER_CHARS
 
-    with new_store(tmp_path, "a", clock) as a, new_store(tmp_path, "b", clock) as b:
+    with new_store(backend, "a", clock) as a, new_store(backend, "b", clock) as b:
         a.record_review("a", 3, answer="y" * (MAX_ANSWER_CHARS + 10), fuzz=False)
         assert len(a.reviews()[0].answer) == MAX_ANSWER_CHARS
         assert import_data(b, export_data(a)).reviews_added == 1
+
+
+# --- per learner ------------------------------------------------------------------------------
+
+
+def test_export_and_import_are_per_learner(tmp_path, clock, backend):
+    """Two learners in one store: each export holds only its learner's rows; importing
+    ann's export as carl copies ann's progress to carl and touches nobody else's."""
+    with new_store(backend, "class", clock, learner="ann") as ann, \
+            new_store(backend, "class", clock, learner="bob") as bob:
+        fill(ann, clock)
+        bob.record_review("bob-only", 4, answer="bob", fuzz=False)
+        bob.record_attempt("relu", "pass", 0.1, 0, False)
+        bob.set_setting("lang", "en")
+        ann_data, bob_data = export_data(ann), export_data(bob)
+        assert ann_data["learner"] == "ann" and bob_data["learner"] == "bob"
+        assert {r["item_id"] for r in ann_data["reviews"]} == {"a", "b"}
+        assert [r["item_id"] for r in bob_data["reviews"]] == ["bob-only"]
+        assert [a["exercise_id"] for a in bob_data["attempts"]] == ["relu"]
+        assert bob_data["settings"] == {"lang": "en"} and bob_data["unlocks"] == []
+        ann_before, bob_before = snapshot(ann), snapshot(bob)
+
+        # the same file imported by its own learner adds nothing (uids are per learner)
+        res = import_data(ann, ann_data)
+        assert (res.reviews_added, res.attempts_added) == (0, 0)
+        with new_store(backend, "class", clock, learner="carl") as carl:
+            res = import_data(carl, ann_data)
+            assert (res.reviews_added, res.attempts_added, res.cards_added) == (3, 2, 2)
+            assert snapshot(carl) == ann_before  # the same uids, now carl's too
+            assert sorted(carl.learners()) == ["ann", "bob", "carl"]
+        assert snapshot(ann) == ann_before and snapshot(bob) == bob_before
