@@ -5,7 +5,8 @@
 Builds a class folder of 60 submissions across 11 exercises (each learner's file is the
 reference solution or one of the exercise's mutants, so the verdicts are mixed), then:
 
-* grade      ``kb class grade DIR --json`` (parallel sandboxes, one per core), whole process;
+* grade      ``kb class grade DIR --json`` (parallel sandboxes, one per core), whole process,
+             and the same with ``--jobs 1``;
 * one by one ``kb exercise check ID --file F --json`` for every file in turn, each a
              fresh process, as a script looping over the folder would do.
 
@@ -66,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"kb class grade failed:\n{proc.stderr}")
     graded = {(r["learner"], r["exercise"]): r["status"] for r in json.loads(proc.stdout)}
 
+    t = time.perf_counter()
+    subprocess.run(kb + ["class", "grade", str(folder), "--json", "--jobs", "1"], env=env, capture_output=True,
+                   text=True)
+    serial = time.perf_counter() - t
+
     single: dict[tuple[str, str], str] = {}
     t = time.perf_counter()
     for learner, ident in subs:
@@ -79,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(subs)} submissions across {len(set(i for _, i in subs))} exercises "
           f"(verdicts: {', '.join(statuses)}); {os.cpu_count()} CPUs")
     print(f"kb class grade (parallel sandboxes)   {batch:7.1f} s")
+    print(f"kb class grade --jobs 1 (one sandbox) {serial:7.1f} s")
     print(f"kb exercise check, one file at a time {one_by_one:7.1f} s")
     print(f"grade / one by one                    {batch / one_by_one:7.2f}×  ({one_by_one / batch:.1f}× faster)")
     print(f"same verdict both ways: {same} of {len(single)}")
