@@ -48,11 +48,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+GLOBAL_OPTIONS = ("--lang", "--user", "--content")
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Global options work anywhere (``kb show relu-function --lang zh``): move them in
+    front of the command, where argparse expects them. Anything after ``--`` stays."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            if "=" in arg:
+                front.append(arg)
+            elif i + 1 < len(argv):
+                front += [arg, argv[i + 1]]
+                i += 1
+            else:
+                front.append(arg)  # argparse says the value is missing
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> int:
     from kb.i18n import resolve_lang
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(hoist_global_options(list(sys.argv[1:] if argv is None else argv)))
     args.lang = resolve_lang(args.lang)
     if args.user is not None:  # every store this process (and any kb it starts) opens
         import os

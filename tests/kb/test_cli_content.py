@@ -424,3 +424,22 @@ def test_kb_faq_prints_the_short_answer_and_says_how_to_see_the_rest(kb):
     full = kb("faq", "how", "do", "I", "stop", "overfitting", "--full").out
     assert "--full" in short and "--full" not in full
     assert len(full) > len(short)
+
+
+@pytest.mark.parametrize("argv", [
+    ["show", "sigmoid", "--lang", "zh"],
+    ["show", "--lang=zh", "sigmoid"],
+    ["--lang", "zh", "show", "sigmoid"],
+])
+def test_global_options_work_anywhere(kb, pack, argv):
+    result = kb("--content", str(pack), *argv)
+    assert result.code == 0
+    assert result.out.splitlines()[0] == "# sigmoid函数"  # the Chinese title, wherever --lang stood
+
+
+def test_hoisting_keeps_everything_after_a_double_dash():
+    from kb.cli import hoist_global_options
+
+    assert hoist_global_options(["show", "x", "--lang", "zh"]) == ["--lang", "zh", "show", "x"]
+    assert hoist_global_options(["search", "--", "--lang"]) == ["search", "--", "--lang"]
+    assert hoist_global_options(["--user=ann", "quiz"]) == ["--user=ann", "quiz"]
