@@ -173,7 +173,7 @@ def render_report(data: dict, lang: str) -> list[str]:
     lines.append("")
     total = next((r["exercises_total"] for r in learners if r["exercises_total"] is not None), None)
     header = [tr(lang, "learner", "学习者"), tr(lang, "passed", "已通过"),
-              tr(lang, f"reviews {data['recent_days']}d", f"近{data['recent_days']}天复习"),
+              tr(lang, f"reviews {data['recent_days']}d", f"近 {data['recent_days']} 天复习"),
               tr(lang, "retention", "保持率"), tr(lang, "weakest tag", "最弱标签"),
               tr(lang, "last active", "最近活动")]
     rows = []
