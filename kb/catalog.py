@@ -1,22 +1,69 @@
-"""The content as the rest of kb sees it: one object over the refreshed index.
+"""The content as the rest of kb sees it: one object over the index, and the one place
+its queries live (search in :mod:`kb.search`), for the CLI and the app alike.
 
-CLI commands and TUI workers call these methods; nothing here imports Textual.
+Reading costs what the data costs. :meth:`Catalog.open` asks whether the index is
+current (its stamp and a stat of every content file against the recorded fingerprints,
+:mod:`kb.index.current`); when it is, the index is read through the standard library's
+``sqlite3`` on a read-only connection, and neither SQLAlchemy, Alembic nor pydantic is
+imported. Only a missing, stale or unusable index goes through the refresh
+(:mod:`kb.index.build`, SQLAlchemy), after which the same queries read it. Entry
+models (:meth:`get`, quiz items) are validated with pydantic on request; :meth:`raw`
+is the stored document as plain data, which ``kb show`` renders without models.
+
+Nothing here imports Textual.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from kb.index.build import RefreshStats, index_path, open_index, refresh, stored_problems
-from kb.index.models import EntryRow, ItemConcept, ItemRow, LinkRow, TagRow
-from kb.loader import Problem
-from kb.schema import KINDS, EntryBase, QuizItem, Text
+from kb.index.current import RefreshStats, connect_read_only, current_files, index_path, remove_index
 from kb.search import Hit, search
+
+if TYPE_CHECKING:
+    from kb.loader import Problem
+    from kb.schema import EntryBase, QuizItem
+
+T = TypeVar("T")
+
+
+class Text:
+    """A learner-facing text read from the index, ``{en, zh}``, with the parts of the
+    content model's ``Text`` that readers use (``pick`` takes either)."""
+
+    __slots__ = ("en", "zh")
+
+    def __init__(self, en: str | None = None, zh: str | None = None) -> None:
+        self.en = en
+        self.zh = zh
+
+    def get(self, lang: str) -> tuple[str, bool]:
+        own = self.en if lang == "en" else self.zh
+        if own and own.strip():
+            return own, False
+        other = self.zh if lang == "en" else self.en
+        return other or "", True
+
+    def missing(self) -> list[str]:
+        return [lang for lang in ("en", "zh") if not (getattr(self, lang) or "").strip()]
+
+    def model_dump(self, **_: Any) -> dict:
+        return {"en": self.en, "zh": self.zh}
+
+    def __eq__(self, other: object) -> bool:
+        return (getattr(other, "en", None), getattr(other, "zh", None)) == (self.en, self.zh) and (
+            isinstance(other, Text) or hasattr(other, "model_dump"))
+
+    def __hash__(self) -> int:
+        return hash((self.en, self.zh))
+
+    def __repr__(self) -> str:
+        return f"Text(en={self.en!r}, zh={self.zh!r})"
 
 
 @dataclass(frozen=True)
@@ -40,135 +87,221 @@ class Backlink:
 
 
 def _text(en: str, zh: str) -> Text:
-    return Text.model_construct(en=en or None, zh=zh or None)
+    return Text(en or None, zh or None)
+
+
+_ACTIVE = "active IS 1"
 
 
 class Catalog:
     def __init__(self, roots: list[Path], db_path: Path) -> None:
         self.roots = roots
         self.db_path = db_path
-        self.engine, self._fresh = open_index(db_path)
+        self._engine: Any = None  # SQLAlchemy, only to build and refresh
+        self._fresh = False
+        self._local = threading.local()  # a read-only connection per thread
+        self._conns: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
         self.last_refresh: RefreshStats | None = None
 
     @classmethod
     def open(cls, extra_roots: list[str] | None = None, *, do_refresh: bool = True,
-             rebuild: bool = False) -> "Catalog":
+             rebuild: bool = False, verify: bool = False) -> "Catalog":
+        """The catalog over the shipped content and ``extra_roots``. With ``do_refresh``
+        the index is brought up to date: a current one is only stat-checked and read as
+        it is; ``verify`` (what ``kb index`` does) also checks its pages and runs the
+        refresh whatever the stat says; ``rebuild`` starts from nothing."""
         from kb.paths import cache_dir, content_roots
 
         roots = content_roots(extra_roots)
         path = index_path(roots, cache_dir())
         if rebuild:
-            from kb.index.build import _remove
-            _remove(path)
+            remove_index(path)
         cat = cls(roots, path)
         if do_refresh:
-            cat.refresh()
+            files = None if rebuild or verify else cat._current()
+            if files is None:
+                cat.refresh()
+            else:
+                cat.last_refresh = RefreshStats(files=files)
         return cat
 
+    def _current(self) -> int | None:
+        """The number of content files when the index is current, else None."""
+        if not self.db_path.exists():
+            return None
+        try:
+            return current_files(self._conn(), self.roots)
+        except sqlite3.DatabaseError:  # not an index (any more): the refresh rebuilds it
+            self._close_readers()
+            return None
+
+    @property
+    def engine(self):
+        """The SQLAlchemy engine the refresh writes through (opened on first use)."""
+        if self._engine is None:
+            from kb.index.build import open_index
+
+            self._close_readers()  # open_index may replace the file
+            self._engine, self._fresh = open_index(self.db_path)
+        return self._engine
+
     def refresh(self) -> RefreshStats:
+        from kb.index.build import refresh
+
         self.last_refresh = refresh(self.engine, self.roots, rebuilt=self._fresh)
         self._fresh = False
         return self.last_refresh
 
     def close(self) -> None:
-        self.engine.dispose()
+        self._close_readers()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
     # -- reading --------------------------------------------------------------------
 
-    def _session(self) -> Session:
-        return Session(self.engine)
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._engine is None and not self.db_path.exists():
+                self.engine  # noqa: B018  (creates an empty index, as opening always did)
+            conn = connect_read_only(self.db_path)
+            self._local.conn = conn
+            with self._lock:
+                self._conns.append(conn)
+        return conn
 
-    def get(self, ident: str) -> EntryBase | None:
-        with self._session() as s:
-            row = s.execute(select(EntryRow.kind, EntryRow.data).where(
-                EntryRow.id == ident, EntryRow.active.is_(True))).first()
-        if row is None:
+    def _close_readers(self) -> None:
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for conn in conns:
+            try:
+                conn.close()
+            except sqlite3.ProgrammingError:  # made in another thread, which may still use it
+                pass
+        self._local = threading.local()
+
+    def _read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        """``query`` on a read-only connection. A file that turns out to be damaged
+        (SQLite's own DatabaseError, not a lock or a missing table) is rebuilt, never
+        repaired, and the query runs once more."""
+        try:
+            return query(self._conn())
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError:
+                raise
+        self.close()
+        self.refresh()  # open_index finds the damage and starts over
+        return query(self._conn())
+
+    def _rows(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        return self._read(lambda c: c.execute(sql, params).fetchall())
+
+    def raw(self, ident: str) -> dict | None:
+        """The entry as stored: its validated document as plain data (JSON types)."""
+        rows = self._rows(f"SELECT data FROM entries WHERE id = ? AND {_ACTIVE} LIMIT 1", (ident,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def get(self, ident: str) -> "EntryBase | None":
+        rows = self._rows(f"SELECT kind, data FROM entries WHERE id = ? AND {_ACTIVE} LIMIT 1", (ident,))
+        if not rows:
             return None
-        return KINDS[row.kind].model_validate_json(row.data)
+        from kb.schema import KINDS
+
+        kind, data = rows[0]
+        return KINDS[kind].model_validate_json(data)
 
     def summary(self, ident: str) -> Summary | None:
-        found = self._summaries(select(EntryRow).where(EntryRow.id == ident))
+        found = self._summaries("id = ?", [ident])
         return found[0] if found else None
 
-    def _summaries(self, q) -> list[Summary]:
-        q = q.where(EntryRow.active.is_(True))
-        with self._session() as s:
-            rows = s.scalars(q).all()
+    def _summaries(self, where: str, params: list, order: str = "") -> list[Summary]:
+        def query(c: sqlite3.Connection) -> list[Summary]:
+            rows = c.execute("SELECT rowid, id, kind, title_en, title_zh, summary_en, summary_zh FROM entries"
+                             f" WHERE {where} AND {_ACTIVE}{order}", params).fetchall()
             tags: dict[int, list[str]] = {}
-            if rows:
-                for rowid, tag in s.execute(select(TagRow.entry_rowid, TagRow.tag).where(
-                        TagRow.entry_rowid.in_([r.rowid for r in rows]))):
+            for i in range(0, len(rows), 500):
+                chunk = [r[0] for r in rows[i:i + 500]]
+                for rowid, tag in c.execute(f"SELECT entry_rowid, tag FROM tags WHERE entry_rowid IN "
+                                            f"({', '.join('?' * len(chunk))})", chunk):
                     tags.setdefault(rowid, []).append(tag)
-            return [Summary(r.id, r.kind, _text(r.title_en, r.title_zh), _text(r.summary_en, r.summary_zh),
-                            tuple(sorted(tags.get(r.rowid, ())))) for r in rows]
+            return [Summary(ident, kind, _text(t_en, t_zh), _text(s_en, s_zh), tuple(sorted(tags.get(rowid, ()))))
+                    for rowid, ident, kind, t_en, t_zh, s_en, s_zh in rows]
+        return self._read(query)
 
     def list(self, kind: str | None = None, tag: str | None = None) -> list[Summary]:
-        q = select(EntryRow)
+        where, params = ["1"], []
         if kind:
-            q = q.where(EntryRow.kind == kind)
+            where.append("kind = ?")
+            params.append(kind)
         if tag:
-            q = q.where(EntryRow.rowid.in_(select(TagRow.entry_rowid).where(TagRow.tag == tag)))
-        return self._summaries(q.order_by(EntryRow.kind, EntryRow.id))
+            where.append("rowid IN (SELECT entry_rowid FROM tags WHERE tag = ?)")
+            params.append(tag)
+        return self._summaries(" AND ".join(where), params, " ORDER BY kind, id")
 
     def counts(self) -> dict[str, int]:
-        with self._session() as s:
-            rows = s.execute(select(EntryRow.kind, func.count()).where(EntryRow.active.is_(True)).group_by(EntryRow.kind))
-            return {kind: n for kind, n in rows}
+        return dict(self._rows(f"SELECT kind, count(*) FROM entries WHERE {_ACTIVE} GROUP BY kind"))
 
     def tags(self) -> list[tuple[str, int]]:
-        with self._session() as s:
-            q = select(TagRow.tag, func.count()).join(EntryRow, EntryRow.rowid == TagRow.entry_rowid).where(
-                EntryRow.active.is_(True)).group_by(TagRow.tag).order_by(TagRow.tag)
-            return [(t, n) for t, n in s.execute(q)]
+        return self._rows("SELECT t.tag, count(*) FROM tags AS t JOIN entries AS e ON e.rowid = t.entry_rowid"
+                          " WHERE e.active IS 1 GROUP BY t.tag ORDER BY t.tag")
 
     def search(self, query: str, *, kind: str | None = None, limit: int = 20, lang: str = "en",
                mode: str = "all") -> list[Hit]:
-        with self._session() as s:
-            return search(s, query, kind=kind, limit=limit, lang=lang, mode=mode)
+        return self._read(lambda c: search(c, query, kind=kind, limit=limit, lang=lang, mode=mode))
 
     def backlinks(self, ident: str) -> list[Backlink]:
         """Entries that link to ``ident`` (related, prerequisites, concepts, steps...)."""
-        with self._session() as s:
-            rows = s.execute(select(EntryRow.id, LinkRow.field).join(
-                EntryRow, EntryRow.rowid == LinkRow.entry_rowid).where(
-                LinkRow.dst == ident, EntryRow.active.is_(True), EntryRow.id != ident)).all()
+        rows = self._rows("SELECT e.id, l.field FROM links AS l JOIN entries AS e ON e.rowid = l.entry_rowid"
+                          " WHERE l.dst = ? AND e.active IS 1 AND e.id != ?", (ident, ident))
         fields: dict[str, str] = {}
         for src, fld in rows:
             fields.setdefault(src, fld)
-        summaries = {sm.id: sm for sm in self._summaries(select(EntryRow).where(EntryRow.id.in_(list(fields))))}
+        if not fields:
+            return []
+        ids = list(fields)
+        summaries = {sm.id: sm for sm in self._summaries(f"id IN ({', '.join('?' * len(ids))})", ids)}
         return [Backlink(summaries[i], f) for i, f in sorted(fields.items()) if i in summaries]
 
-    def quiz_items(self, concept: str | None = None, tag: str | None = None) -> list[tuple[str, QuizItem]]:
+    def _items(self, where: str, params: list) -> list[tuple[str, str]]:
+        return self._rows("SELECT e.id, i.data FROM quiz_items AS i JOIN entries AS e ON e.rowid = i.entry_rowid"
+                          f" WHERE e.active IS 1{where}", params)
+
+    def quiz_items(self, concept: str | None = None, tag: str | None = None) -> list[tuple[str, "QuizItem"]]:
         """(quiz id, item) pairs, optionally for one concept or one tag (the quiz's tags
         or the tags of the concepts the item tests)."""
         from pydantic import TypeAdapter
 
-        adapter = TypeAdapter(QuizItem)
-        q = select(EntryRow.id, ItemRow.data).join(EntryRow, EntryRow.rowid == ItemRow.entry_rowid).where(
-            EntryRow.active.is_(True))
-        if concept:
-            q = q.where(ItemRow.pk.in_(select(ItemConcept.item_pk).where(ItemConcept.concept == concept)))
-        if tag:
-            tagged = select(EntryRow.id).join(TagRow, TagRow.entry_rowid == EntryRow.rowid).where(TagRow.tag == tag)
-            q = q.where((EntryRow.rowid.in_(select(TagRow.entry_rowid).where(TagRow.tag == tag)))
-                        | ItemRow.pk.in_(select(ItemConcept.item_pk).where(ItemConcept.concept.in_(tagged))))
-        q = q.order_by(EntryRow.id, ItemRow.position)
-        with self._session() as s:
-            return [(quiz_id, adapter.validate_json(data)) for quiz_id, data in s.execute(q)]
+        from kb.schema import QuizItem
 
-    def quiz_item(self, item_id: str) -> tuple[str, QuizItem] | None:
+        where, params = "", []
+        if concept:
+            where += " AND i.pk IN (SELECT item_pk FROM quiz_item_concepts WHERE concept = ?)"
+            params.append(concept)
+        if tag:
+            where += (" AND (e.rowid IN (SELECT entry_rowid FROM tags WHERE tag = ?)"
+                      " OR i.pk IN (SELECT item_pk FROM quiz_item_concepts WHERE concept IN ("
+                      "SELECT e2.id FROM entries AS e2 JOIN tags AS t2 ON t2.entry_rowid = e2.rowid"
+                      " WHERE t2.tag = ?)))")
+            params += [tag, tag]
+        adapter = TypeAdapter(QuizItem)
+        return [(quiz_id, adapter.validate_json(data))
+                for quiz_id, data in self._items(where + " ORDER BY e.id, i.position", params)]
+
+    def quiz_item(self, item_id: str) -> "tuple[str, QuizItem] | None":
+        rows = self._items(" AND i.item_id = ? ORDER BY e.sort_key LIMIT 1", [item_id])
+        if not rows:
+            return None
         from pydantic import TypeAdapter
 
-        with self._session() as s:
-            row = s.execute(select(EntryRow.id, ItemRow.data).join(EntryRow, EntryRow.rowid == ItemRow.entry_rowid).where(
-                ItemRow.item_id == item_id, EntryRow.active.is_(True)).order_by(EntryRow.sort_key)).first()
-        return (row[0], TypeAdapter(QuizItem).validate_json(row[1])) if row else None
+        from kb.schema import QuizItem
 
-    def problems(self) -> list[Problem]:
-        with self._session() as s:
-            return stored_problems(s)
+        return rows[0][0], TypeAdapter(QuizItem).validate_json(rows[0][1])
 
-    def raw(self, ident: str) -> dict | None:
-        with self._session() as s:
-            data = s.scalar(select(EntryRow.data).where(EntryRow.id == ident, EntryRow.active.is_(True)))
-        return json.loads(data) if data else None
+    def problems(self) -> "list[Problem]":
+        from kb.loader import Problem
+
+        rows = self._rows("SELECT path, line, col, field, message, severity FROM problems"
+                          " ORDER BY path, line, col")
+        return [Problem(*r) for r in rows]

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -334,9 +334,11 @@ def load_file(path: Path, rel: str | None = None, *, raw: bytes | None = None) -
 # before validation, so the content model is the same as for a single-file exercise
 # (``exercises/<id>.yaml`` with both inline), which content packs may still use.
 
-EXERCISE_FILE = "exercise.yaml"
-CODE_FIELDS = ("starter", "solution")  # each read from <field>.py
-MUTANTS_DIR = "mutants"
+# The file listing lives with the index's freshness check, which must not import pydantic.
+from kb.index.current import CODE_FIELDS, EXERCISE_FILE, MUTANTS_DIR  # noqa: E402
+from kb.index.current import FolderEntry as _FolderEntry  # noqa: E402,F401
+from kb.index.current import content_entries  # noqa: E402,F401
+
 MIN_MUTANTS = 3
 
 
@@ -439,61 +441,12 @@ def source_digest(path: Path, raw: bytes) -> str:
     return h.hexdigest()
 
 
-class _Stat(NamedTuple):
-    st_size: int
-    st_mtime_ns: int
-
-
-class _FolderEntry:
-    """An exercise folder as the index's refresh sees one file: stat() sums the sizes
-    and takes the newest mtime of exercise.yaml, the code files and mutants/ (whose
-    own mtime changes when a mutant is added or removed)."""
-
-    def __init__(self, folder: str):
-        self.name = os.path.basename(folder)
-        self.path = os.path.join(folder, EXERCISE_FILE)
-        self._folder = folder
-
-    def stat(self) -> _Stat:
-        main = os.stat(self.path)  # raises when there is no exercise.yaml: nothing to index
-        size, mtime = main.st_size, main.st_mtime_ns
-        for name in [f"{f}.py" for f in CODE_FIELDS] + [MUTANTS_DIR]:
-            try:
-                st = os.stat(os.path.join(self._folder, name))
-            except OSError:
-                continue
-            size += st.st_size if name != MUTANTS_DIR else 0
-            mtime = max(mtime, st.st_mtime_ns)
-        return _Stat(size, mtime)
-
-
 def _expected_kind(path: Path) -> str | None:
     folder = path.parent.parent.name if exercise_folder(path) is not None else path.parent.name
     for kind, name in FOLDERS.items():
         if name == folder:
             return kind
     return None
-
-
-def content_entries(root: Path) -> list[os.DirEntry | _FolderEntry]:
-    """The YAML files of a content root, in the kind folders, sorted for stable order:
-    folders by name, then files by name, the order the index breaks id clashes in. In
-    ``exercises/`` each sub-folder is one exercise (its ``exercise.yaml``); a folder
-    sorts before a single file of the same id (``relu`` < ``relu.yaml``)."""
-    files: list[os.DirEntry | _FolderEntry] = []
-    for folder in sorted(FOLDERS.values()):
-        try:
-            with os.scandir(root / folder) as it:
-                found: list[os.DirEntry | _FolderEntry] = []
-                for e in it:
-                    if e.name.endswith((".yaml", ".yml")) and e.is_file():
-                        found.append(e)
-                    elif folder == FOLDERS["exercise"] and e.is_dir() and not e.name.startswith((".", "_")):
-                        found.append(_FolderEntry(e.path))
-        except OSError:  # missing, or unreadable: the folder contributes nothing
-            continue
-        files += sorted(found, key=lambda e: e.name)
-    return files
 
 
 def content_files(root: Path) -> list[Path]:

@@ -1,6 +1,9 @@
 """Entries as Markdown for the terminal (``kb show``, ``kb faq``) and the TUI detail view.
 
 One function turns an entry into Markdown in the chosen language; both faces render it.
+It takes a content model or the same entry as plain data (``Catalog.raw``, the stored
+JSON document): ``kb show`` renders from the index without building models, so neither
+this module nor that command imports pydantic.
 """
 
 from __future__ import annotations
@@ -8,7 +11,6 @@ from __future__ import annotations
 import re
 
 from kb.i18n import pick, tr
-from kb.schema import Application, Concept, EntryBase, Exercise, Faq, LearningPath, Quiz, Tool
 from kb.text import terminal_safe
 
 KIND_NAMES = {
@@ -25,66 +27,81 @@ def kind_name(kind: str, lang: str) -> str:
     return tr(lang, en, zh)
 
 
-def entry_markdown(entry: EntryBase, lang: str, *, title: bool = True, step_titles: dict | None = None,
+def _get(obj, name: str, default=None):
+    """A field of a model or of its plain-data form (where a None field is absent)."""
+    if isinstance(obj, dict):
+        value = obj.get(name, default)
+    else:
+        value = getattr(obj, name, default)
+    return default if value is None else value
+
+
+def entry_markdown(entry, lang: str, *, title: bool = True, step_titles: dict | None = None,
                    step_marks: dict | None = None) -> str:
     """The entry's learner-facing text as Markdown (without links and backlinks), free of
     terminal control sequences (content packs are user data). A path's steps show the
     titles in ``step_titles`` (id → Text) and the marks in ``step_marks`` (index → ✓ …)."""
     t = lambda en, zh: tr(lang, en, zh)  # noqa: E731
+    g = _get
+    kind = g(entry, "kind")
     out: list[str] = []
     if title:
-        out.append(f"# {pick(entry.title, lang)}\n")
-    out.append(f"*{kind_name(entry.kind, lang)}* — {pick(entry.summary, lang)}\n")
-    if isinstance(entry, Faq):
-        out.append(pick(entry.answer, lang) + "\n")
-    if isinstance(entry, Tool):
-        status = tr(lang, *STATUS_NAMES[entry.status])
-        line = t(f"**Status ({entry.status_year}):** {status}", f"**状态（{entry.status_year} 年）：** {status}")
-        if entry.successor:
-            line += t(f" — successor: `{entry.successor}`", f" —— 后继：`{entry.successor}`")
+        out.append(f"# {pick(g(entry, 'title'), lang)}\n")
+    out.append(f"*{kind_name(kind, lang)}* — {pick(g(entry, 'summary'), lang)}\n")
+    if kind == "faq":
+        out.append(pick(g(entry, "answer"), lang) + "\n")
+    if kind == "tool":
+        status, year, successor = g(entry, "status"), g(entry, "status_year"), g(entry, "successor")
+        shown = tr(lang, *STATUS_NAMES[status])
+        line = t(f"**Status ({year}):** {shown}", f"**状态（{year} 年）：** {shown}")
+        if successor:
+            line += t(f" — successor: `{successor}`", f" —— 后继：`{successor}`")
         out.append(line + "\n")
-        if entry.status_note:
-            out.append(pick(entry.status_note, lang) + "\n")
-        out.append(f"{t('Homepage', '主页')}: {entry.homepage}\n")
-    if entry.body:
-        out.append(pick(entry.body, lang) + "\n")
-    if isinstance(entry, Concept):
-        if entry.formulas:
+        if g(entry, "status_note"):
+            out.append(pick(g(entry, "status_note"), lang) + "\n")
+        out.append(f"{t('Homepage', '主页')}: {g(entry, 'homepage')}\n")
+    if g(entry, "body"):
+        out.append(pick(g(entry, "body"), lang) + "\n")
+    if kind == "concept":
+        if g(entry, "formulas"):
             out.append(f"## {t('Formulas', '公式')}\n")
-            for f in entry.formulas:
-                name = pick(f.name, lang) + t(": ", "：") if f.name else ""
-                note = f" — {pick(f.note, lang)}" if f.note else ""
-                out.append(f"- {name}`{f.expr}`{note}")
+            for f in g(entry, "formulas"):
+                name = pick(g(f, "name"), lang) + t(": ", "：") if g(f, "name") else ""
+                note = f" — {pick(g(f, 'note'), lang)}" if g(f, "note") else ""
+                out.append(f"- {name}`{g(f, 'expr')}`{note}")
             out.append("")
-        if entry.key_points:
+        if g(entry, "key_points"):
             out.append(f"## {t('Key points', '要点')}\n")
-            out += [f"- {pick(k, lang)}" for k in entry.key_points] + [""]
-        if entry.when_to_use:
-            out.append(f"## {t('When to use', '何时使用')}\n\n{pick(entry.when_to_use, lang)}\n")
-        if entry.common_mistakes:
+            out += [f"- {pick(k, lang)}" for k in g(entry, "key_points")] + [""]
+        if g(entry, "when_to_use"):
+            out.append(f"## {t('When to use', '何时使用')}\n\n{pick(g(entry, 'when_to_use'), lang)}\n")
+        if g(entry, "common_mistakes"):
             out.append(f"## {t('Common mistakes', '常见错误')}\n")
-            out += [f"- {pick(k, lang)}" for k in entry.common_mistakes] + [""]
-    if isinstance(entry, Application):
-        out.append(f"**{t('Domain', '领域')}:** {entry.domain}\n")
+            out += [f"- {pick(k, lang)}" for k in g(entry, "common_mistakes")] + [""]
+    if kind == "application":
+        out.append(f"**{t('Domain', '领域')}:** {g(entry, 'domain')}\n")
         out.append(f"## {t('Tasks', '任务')}\n")
-        out += [f"- {pick(k, lang)}" for k in entry.tasks] + [""]
-    if isinstance(entry, Exercise):
+        out += [f"- {pick(k, lang)}" for k in g(entry, "tasks", [])] + [""]
+    if kind == "exercise":
+        ident = g(entry, "id")
         out.append(f"## {t('Implement', '需要实现')}\n")
-        out += [f"- `{f.signature}`" for f in entry.functions] + [""]
-        out.append(t(f"Start with `kb exercise start {entry.id}`; check with `kb exercise check {entry.id}`.",
-                     f"用 `kb exercise start {entry.id}` 开始，用 `kb exercise check {entry.id}` 检查。") + "\n")
-    if isinstance(entry, Quiz):
-        out.append(t(f"{len(entry.items)} questions.", f"共 {len(entry.items)} 道题。") + "\n")
-        out += [f"- {pick(i.question, lang)}" for i in entry.items] + [""]
-    if isinstance(entry, LearningPath):
+        out += [f"- `{g(f, 'signature')}`" for f in g(entry, "functions", [])] + [""]
+        out.append(t(f"Start with `kb exercise start {ident}`; check with `kb exercise check {ident}`.",
+                     f"用 `kb exercise start {ident}` 开始，用 `kb exercise check {ident}` 检查。") + "\n")
+    if kind == "quiz":
+        items = g(entry, "items", [])
+        out.append(t(f"{len(items)} questions.", f"共 {len(items)} 道题。") + "\n")
+        out += [f"- {pick(g(i, 'question'), lang)}" for i in items] + [""]
+    if kind == "path":
         verbs = {"read": t("Read", "阅读"), "quiz": t("Quiz", "测验"), "exercise": t("Exercise", "练习")}
         out.append(f"## {t('Steps', '步骤')}\n")
-        for i, step in enumerate(entry.steps, 1):
-            note = f" — {pick(step.note, lang)}" if step.note else ""
-            named = (step_titles or {}).get(step.ref)
-            what = f"{pick(named, lang)} (`{step.ref}`)" if named is not None else f"`{step.ref}`"
+        for i, step in enumerate(g(entry, "steps", []), 1):
+            ref = g(step, "ref")
+            note = f" — {pick(g(step, 'note'), lang)}" if g(step, "note") else ""
+            named = (step_titles or {}).get(ref)
+            what = f"{pick(named, lang)} (`{ref}`)" if named is not None else f"`{ref}`"
             mark = (step_marks or {}).get(i)
-            out.append(f"{i}. {mark + ' ' if mark else ''}{verbs[step.do]} {what}{note}")
+            out.append(f"{i}. {mark + ' ' if mark else ''}{verbs[g(step, 'do')]} {what}{note}")
         out.append("")
     return terminal_safe(unwrap("\n".join(out)))
 

@@ -20,12 +20,8 @@ Every term is passed as a bound, quoted phrase, so no user text can raise.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass, field
-
-from sqlalchemy import Select, and_, column, func, literal, or_, select, text
-from sqlalchemy.orm import Session
-
-from kb.index.models import EntryRow, HeadRow
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPLIT = re.compile(rf"[{_CJK}]+|[^\s{_CJK}]+")
@@ -87,41 +83,50 @@ def _is_cjk(term: str) -> bool:
     return bool(re.match(rf"[{_CJK}]", term))
 
 
-def _out(kind: str | None, *, kind_index: bool = True) -> Select:
-    """The columns a hit is made of, for active entries (of one kind)."""
-    q = select(EntryRow.rowid, EntryRow.id, EntryRow.kind, EntryRow.title_en, EntryRow.title_zh,
-               EntryRow.summary_en, EntryRow.summary_zh, EntryRow.data, EntryRow.body_all)
+_COLUMNS = ("SELECT e.rowid, e.id, e.kind, e.title_en, e.title_zh, e.summary_en, e.summary_zh, e.data, e.body_all"
+            " FROM entries AS e")
+
+
+def _out(kind: str | None, *, kind_index: bool = True, joins: str = "") -> tuple[str, list]:
+    """The columns a hit is made of, for active entries (of one kind): the SQL up to its
+    WHERE clause, and its parameters."""
     # Wrapped so that no index serves the condition: the one on active (true nearly
     # everywhere) would otherwise win over better ones and make SQLite read every row.
-    q = q.where(func.coalesce(EntryRow.active, False).is_(True))
+    sql = _COLUMNS + joins + " WHERE coalesce(e.active, 0) IS 1"
+    params: list = []
     if kind:
-        q = q.where((EntryRow.kind if kind_index else func.coalesce(EntryRow.kind, "")) == kind)
-    return q
+        sql += " AND e.kind = ?" if kind_index else " AND coalesce(e.kind, '') = ?"
+        params.append(kind)
+    return sql, params
 
 
-def _contains(columns, terms: list[str], any_: bool):
+def _contains(columns: list[str], terms: list[str], any_: bool) -> tuple[str, list]:
     """Every term (any term with ``any_``) in one of ``columns``, as LIKE with escapes."""
-    each = [or_(*[c.like(_like(t), escape="\\") for c in columns]) for t in terms]
-    return or_(*each) if any_ else and_(*each)
+    each = ["(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")" for t in terms]
+    params = [_like(t) for t in terms for _ in columns]
+    return "(" + (" OR " if any_ else " AND ").join(each) + ")", params
 
 
-def _occurrences(col, terms: list[str]):
+def _occurrences(col: str, terms: list[str]) -> tuple[str, list]:
     """How many times the terms occur in ``col`` (ASCII case folded, as LIKE does)."""
-    total = literal(0)
+    sql, params = "0", []
     for term in terms:
         low = term.lower()
-        total = total + (func.length(col) - func.length(func.replace(func.lower(col), low, ""))) / len(low)
-    return total
+        sql += f" + (length({col}) - length(replace(lower({col}), ?, ''))) / ({len(low)} + 0.0)"
+        params.append(low)
+    return "(" + sql + ")", params
 
 
-def _by_rowids(session: Session, rowids: list[int], kind: str | None) -> list:
+def _by_rowids(conn: sqlite3.Connection, rowids: list[int], kind: str | None) -> list:
     if not rowids:
         return []
-    rows = {r.rowid: r for r in session.execute(_out(kind).where(EntryRow.rowid.in_(rowids)))}
+    sql, params = _out(kind)
+    sql += f" AND e.rowid IN ({', '.join('?' * len(rowids))})"
+    rows = {r[0]: r for r in conn.execute(sql, params + rowids)}
     return [rows[i] for i in rowids if i in rows]
 
 
-def _run(session: Session, long: list[str], short: list[str], *, any_: bool, kind: str | None, limit: int,
+def _run(conn: sqlite3.Connection, long: list[str], short: list[str], *, any_: bool, kind: str | None, limit: int,
          prefix: str | None = None) -> list[tuple]:
     """Tier by tier until ``limit`` hits: titles that start with ``prefix``; then
     entries whose title has the terms; whose title or summary has them; whose text has
@@ -134,13 +139,14 @@ def _run(session: Session, long: list[str], short: list[str], *, any_: bool, kin
     def take(rows, tier: int) -> None:
         for i, row in enumerate(rows):
             found.append((row, (4 - tier) + 1.0 / (2 + i)))
-            seen.append(row.rowid)
+            seen.append(row[0])
 
     if prefix:
         key = prefix.lower()
-        col = EntryRow.title_zh if _is_cjk(key) else func.lower(EntryRow.title_en)
-        q = _out(kind, kind_index=False).where(col >= key, col < key + "\U0010ffff").order_by(col).limit(limit)
-        take(session.execute(q).all(), 0)
+        col = "e.title_zh" if _is_cjk(key) else "lower(e.title_en)"
+        sql, params = _out(kind, kind_index=False)
+        sql += f" AND {col} >= ? AND {col} < ? ORDER BY {col} LIMIT ?"
+        take(conn.execute(sql, params + [key, key + "\U0010ffff", limit]).fetchall(), 0)
 
     joiner = " OR " if any_ else " AND "
     for tier, fts in enumerate(_TIERS, 1):
@@ -150,44 +156,58 @@ def _run(session: Session, long: list[str], short: list[str], *, any_: bool, kin
         if long:
             inner = (f"SELECT f.rowid AS rowid FROM {fts} AS f"
                      + (" JOIN heads AS h ON h.rowid = f.rowid" if kind else "")
-                     + f" WHERE {fts} MATCH :match" + (" AND h.kind = :kind" if kind else "")
+                     + f" WHERE {fts} MATCH ?" + (" AND h.kind = ?" if kind else "")
                      + (f" AND f.rowid NOT IN ({', '.join(map(str, seen))})" if seen else "")
-                     + " LIMIT :cap")
-            cand = text(inner).bindparams(match=joiner.join(_phrase(t) for t in long), cap=CAP, **(
-                {"kind": kind} if kind else {})).columns(column("rowid")).subquery("cand")
-            q = _out(kind).join(cand, cand.c.rowid == EntryRow.rowid).join(HeadRow, HeadRow.rowid == EntryRow.rowid)
+                     + " LIMIT ?")
+            inner_params = [joiner.join(_phrase(t) for t in long)] + ([kind] if kind else []) + [CAP]
+            sql, params = _out(kind, joins=f" JOIN ({inner}) AS cand ON cand.rowid = e.rowid"
+                               " JOIN heads ON heads.rowid = e.rowid")
+            params = inner_params + params
             if short and not any_:
-                cols = ([EntryRow.title_all], [EntryRow.title_all, EntryRow.summary_all],
-                        [EntryRow.title_all, EntryRow.summary_all, EntryRow.body_all])[tier - 1]
-                q = q.where(_contains(cols, short, False))
+                cols = (["e.title_all"], ["e.title_all", "e.summary_all"],
+                        ["e.title_all", "e.summary_all", "e.body_all"])[tier - 1]
+                cond, cp = _contains(cols, short, False)
+                sql += " AND " + cond
+                params += cp
             every = long + short
             if tier == 1:
-                order = (_occurrences(HeadRow.title_all, every).desc(), func.length(HeadRow.title_all))
+                occ, op = _occurrences("heads.title_all", every)
+                order = f"{occ} DESC, length(heads.title_all)"
             else:  # weighted as the title and summary columns were for bm25
-                order = ((10 * _occurrences(HeadRow.title_all, every) + 4 * _occurrences(HeadRow.summary_all, every)).desc(),
-                         func.length(HeadRow.title_all) + func.length(HeadRow.summary_all))
-            take(session.execute(q.order_by(*order, EntryRow.rowid).limit(need)).all(), tier)
+                occ_t, op_t = _occurrences("heads.title_all", every)
+                occ_s, op_s = _occurrences("heads.summary_all", every)
+                order = (f"10 * {occ_t} + 4 * {occ_s} DESC,"
+                         " length(heads.title_all) + length(heads.summary_all)")
+                op = op_t + op_s
+            sql += f" ORDER BY {order}, e.rowid LIMIT ?"
+            take(conn.execute(sql, params + op + [need]).fetchall(), tier)
         elif tier < 3:
-            cols = [HeadRow.title_all] if tier == 1 else [HeadRow.title_all, HeadRow.summary_all]
-            q = select(HeadRow.rowid).where(_contains(cols, short, any_))
+            cols = ["heads.title_all"] if tier == 1 else ["heads.title_all", "heads.summary_all"]
+            cond, params = _contains(cols, short, any_)
+            sql = "SELECT heads.rowid FROM heads WHERE " + cond
             if kind:
-                q = q.where(HeadRow.kind == kind)
+                sql += " AND heads.kind = ?"
+                params.append(kind)
             if seen:
-                q = q.where(HeadRow.rowid.not_in(seen))
+                sql += f" AND heads.rowid NOT IN ({', '.join(map(str, seen))})"
             if any_ and len(short) > 1:  # the entries with more of the terms first
-                q = q.order_by(sum((_contains(cols, [t], True) for t in short), literal(0)).desc(), HeadRow.rowid)
-            rowids = list(session.scalars(q.limit(need + 8)))
-            take(_by_rowids(session, rowids, kind)[:need], tier)
+                parts = [_contains(cols, [t], True) for t in short]
+                sql += " ORDER BY 0 + " + " + ".join(p[0] for p in parts) + " DESC, heads.rowid"
+                params += [x for p in parts for x in p[1]]
+            rowids = [r[0] for r in conn.execute(sql + " LIMIT ?", params + [need + 8])]
+            take(_by_rowids(conn, rowids, kind)[:need], tier)
         else:
-            cols = [EntryRow.title_all, EntryRow.summary_all, EntryRow.body_all]
-            q = _out(kind).where(_contains(cols, short, any_))
+            sql, params = _out(kind)
+            cond, cp = _contains(["e.title_all", "e.summary_all", "e.body_all"], short, any_)
+            sql += " AND " + cond
+            params += cp
             if seen:
-                q = q.where(EntryRow.rowid.not_in(seen))
-            take(session.execute(q.limit(need)).all(), tier)
+                sql += f" AND e.rowid NOT IN ({', '.join(map(str, seen))})"
+            take(conn.execute(sql + " LIMIT ?", params + [need]).fetchall(), tier)
     return found
 
 
-def search(session: Session, query: str, *, kind: str | None = None, limit: int = 20,
+def search(conn: sqlite3.Connection, query: str, *, kind: str | None = None, limit: int = 20,
            lang: str = "en", mode: str = "all") -> list[Hit]:
     """Entries matching every term (``mode="all"``), falling back to any term when
     none match all; ``mode="any"`` ranks by how well each entry matches any term.
@@ -201,13 +221,13 @@ def search(session: Session, query: str, *, kind: str | None = None, limit: int 
     if mode == "all":
         # "learning rate" → titles starting with it; Chinese terms have no spaces between
         prefix = terms[0] if len(terms) == 1 else None if any(map(_is_cjk, terms)) else " ".join(terms)
-        found = _run(session, long, short, any_=False, kind=kind, limit=limit, prefix=prefix)
+        found = _run(conn, long, short, any_=False, kind=kind, limit=limit, prefix=prefix)
     if not found and (mode == "any" or len(terms) > 1):
         long_any, short_any = _loose_terms(terms)
         # Trigrams first; Chinese bigrams when no trigram matches (损失爆炸 → 损失, 爆炸).
         for loose in ([long_any] if long_any else []) + ([short_any] if short_any else []):
             long_, short_ = (loose, []) if loose is long_any else ([], loose)
-            found = _run(session, long_, short_, any_=True, kind=kind, limit=limit)
+            found = _run(conn, long_, short_, any_=True, kind=kind, limit=limit)
             if found:
                 terms = loose
                 break

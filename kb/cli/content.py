@@ -139,11 +139,26 @@ def _positive(value: str) -> int:
     return n
 
 
-def open_catalog(args: argparse.Namespace, *, rebuild: bool = False):
+def open_catalog(args: argparse.Namespace, *, rebuild: bool = False, verify: bool = False):
+    """The catalog, refreshed only when the index is not current (a stat of each file):
+    a lookup in a current index imports neither SQLAlchemy nor pydantic."""
     from kb.catalog import Catalog
 
     _roots(args)  # checks --content dirs with a clear message
-    return Catalog.open(args.content, rebuild=rebuild)
+    return Catalog.open(args.content, rebuild=rebuild, verify=verify)
+
+
+def _styled() -> bool:
+    """Rich output (colour, wrapping) on a terminal; plain lines, and no Rich import,
+    when piped."""
+    return sys.stdout.isatty()
+
+
+def _cells(text: str) -> int:
+    """Terminal columns of ``text`` (a CJK character takes two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _console():
@@ -154,18 +169,18 @@ def _console():
 
 
 def _print_markdown(markdown: str) -> None:
-    from rich.markdown import Markdown
-
     from kb.text import terminal_safe
 
     if not sys.stdout.isatty():  # piped: the Markdown itself, neither wrapped nor padded
         print(terminal_safe(markdown).rstrip("\n"))
         return
+    from rich.markdown import Markdown
+
     _console().print(Markdown(terminal_safe(markdown), code_theme="ansi_dark", inline_code_theme="ansi_dark"))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    cat = open_catalog(args, rebuild=args.rebuild)
+    cat = open_catalog(args, rebuild=args.rebuild, verify=True)  # every page checked, every file stat-ed
     st = cat.last_refresh
     problems = cat.problems()
     errors = sum(p.severity == "error" for p in problems)
@@ -214,6 +229,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         print(tr(args.lang, f"No results for “{query}”.", f"没有找到“{query}”的结果。"), file=sys.stderr)
         return 0
+    if not _styled():
+        from kb.text import terminal_safe
+
+        for h in hits:
+            print(f"{terminal_safe(pick(h.title, args.lang))}  {kind_name(h.kind, args.lang)} · {h.id}")
+            print(terminal_safe(h.snippet))
+            print()
+        return 0
     console = _console()
     for h in hits:
         console.print(f"[bold]{_safe(pick(h.title, args.lang))}[/]  [dim]{kind_name(h.kind, args.lang)} · {h.id}[/]")
@@ -222,8 +245,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _get(cat, ident: str, lang: str):
-    entry = cat.get(ident)
+def _get(cat, ident: str, lang: str) -> dict:
+    """The entry as stored in the index (plain data: no models are built to show it)."""
+    entry = cat.raw(ident)
     if entry is None:
         hint = cat.search(ident, limit=3, lang=lang)
         near = ", ".join(h.id for h in hint)
@@ -237,17 +261,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     cat = open_catalog(args)
     entry = _get(cat, args.id, args.lang)  # reading from a script changes no progress
-    backlinks = cat.backlinks(entry.id)
+    backlinks = cat.backlinks(entry["id"])
     if args.json:
-        data = entry.model_dump(mode="json", exclude_none=True)
+        data = dict(entry)
         data["backlinks"] = [{"id": b.src.id, "kind": b.src.kind, "field": b.field} for b in backlinks]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    titles = {s.id: s.title for s in cat.list()} if entry.kind == "path" else None
+    titles = {s.id: s.title for s in cat.list()} if entry["kind"] == "path" else None
     md = entry_markdown(entry, args.lang, step_titles=titles)
     links = []
-    for label, ids in ((tr(args.lang, "Prerequisites", "前置知识"), entry.prerequisites),
-                       (tr(args.lang, "Related", "相关"), entry.related)):
+    for label, ids in ((tr(args.lang, "Prerequisites", "前置知识"), entry.get("prerequisites")),
+                       (tr(args.lang, "Related", "相关"), entry.get("related"))):
         if ids:
             links.append(f"**{label}:** " + ", ".join(f"`{i}`" for i in ids))
     if backlinks:
@@ -265,6 +289,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = cat.list(kind=args.kind, tag=args.tag)
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    if not _styled():
+        from kb.text import terminal_safe
+
+        width = max((_cells(kind_name(r.kind, args.lang)) for r in rows), default=0)
+        for r in rows:
+            kind = kind_name(r.kind, args.lang)
+            print(f"{kind}{' ' * (width - _cells(kind))} {r.id}  {terminal_safe(pick(r.title, args.lang))}")
+        print(tr(args.lang, f"{len(rows)} entries", f"共 {len(rows)} 个条目"), file=sys.stderr)
         return 0
     from rich.cells import cell_len
 
@@ -297,19 +330,18 @@ def cmd_faq(args: argparse.Namespace) -> int:
         print(tr(args.lang, f"No FAQ matches “{query}”. Try `kb search {query}` or `kb faq` for the full list.",
                  f"没有与“{query}”匹配的常见问题。试试 `kb search {query}`，或用 `kb faq` 查看全部问题。"), file=sys.stderr)
         return 1
-    best = cat.get(hits[0].id)
+    best = cat.raw(hits[0].id)  # the stored document: no models are built to answer
     if args.json:
-        print(json.dumps({"best": best.model_dump(mode="json", exclude_none=True),
-                          "more": [h.to_dict() for h in hits[1:]]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"best": best, "more": [h.to_dict() for h in hits[1:]]}, ensure_ascii=False, indent=2))
         return 0
     from kb.render import short_answer
 
-    answer = pick(best.answer, args.lang)
+    answer = pick(best["answer"], args.lang)
     shown, more = (answer, False) if args.full else short_answer(answer)
-    _print_markdown(f"# {pick(best.question, args.lang)}\n\n{shown}")
+    _print_markdown(f"# {pick(best['question'], args.lang)}\n\n{shown}")
     if more:
-        print(tr(args.lang, f"(the whole answer: kb faq {best.id} --full)",
-                 f"（完整回答：kb faq {best.id} --full）"))
+        print(tr(args.lang, f"(the whole answer: kb faq {best['id']} --full)",
+                 f"（完整回答：kb faq {best['id']} --full）"))
     if len(hits) > 1:
         print()
         print(tr(args.lang, "See also:", "另见："))

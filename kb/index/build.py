@@ -7,46 +7,23 @@ anything changed, the checks across files run again over the stored rows.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, bindparam, create_engine, delete, event, func, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, aliased
 
-from kb import __version__
 from kb.content import check_loaded, display_path
-from kb.index.models import (FTS_DDL, INDEX_VERSION, Base, EntryRow, ItemConcept, ItemRow,
+from kb.index.current import STAMP, RefreshStats, disk_files, index_path, remove_index
+from kb.index.models import (FTS_DDL, Base, EntryRow, ItemConcept, ItemRow,
                              LinkRow, Meta, ProblemRow, SourceFile, TagRow)
 from kb.index.text import searchable
 from kb.links import Link, Record, cross_check
-from kb.loader import MAX_BYTES, Problem, content_entries, load_file, source_digest
+from kb.loader import MAX_BYTES, Problem, load_file, source_digest
 
-STAMP = f"{INDEX_VERSION}/{__version__}"
-
-
-@dataclass
-class RefreshStats:
-    files: int = 0
-    parsed: int = 0
-    removed: int = 0
-    rebuilt: bool = False
-    changed_ids: set[str] = field(default_factory=set)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.parsed or self.removed or self.rebuilt)
-
-
-def index_path(roots: list[Path], cache: Path) -> Path:
-    """One index per set of content roots, so packs used now and then do not make each
-    other's index rebuild."""
-    key = hashlib.sha256("\n".join(str(r) for r in roots).encode()).hexdigest()[:16]
-    return cache / f"index-{key}.sqlite"
+_ = (RefreshStats, index_path)  # re-exported: callers import them from here too
 
 
 def _pragmas(dbapi_conn, _record) -> None:
@@ -64,12 +41,7 @@ def _engine(path: Path) -> Engine:
     return engine
 
 
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        try:
-            os.remove(f"{path}{suffix}")
-        except FileNotFoundError:
-            pass
+_remove = remove_index
 
 
 def _stamp_ok(engine: Engine) -> bool:
@@ -106,17 +78,7 @@ def open_index(path: Path) -> tuple[Engine, bool]:
     return engine, True
 
 
-def _disk_files(roots: list[Path]) -> dict[str, tuple[int, int, int]]:
-    """path → (root order, size, mtime_ns) for every content file; a stat each, no more."""
-    out: dict[str, tuple[int, int, int]] = {}
-    for order, root in enumerate(roots):
-        for entry in content_entries(root):
-            try:
-                st = entry.stat()
-            except OSError:
-                continue
-            out.setdefault(entry.path, (order, st.st_size, st.st_mtime_ns))
-    return out
+_disk_files = disk_files
 
 
 def refresh(engine: Engine, roots: list[Path], *, rebuilt: bool = False) -> RefreshStats:

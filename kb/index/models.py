@@ -5,9 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-# Bump when these models, the searchable text or the content schema change in a way
-# that old rows would not match: the index is then rebuilt from the files.
-INDEX_VERSION = "4"
+from kb.index.current import INDEX_VERSION  # noqa: F401  (bump it there when these models change)
 
 
 class Base(DeclarativeBase):

@@ -190,3 +190,69 @@ def test_the_wheel_carries_the_content_and_an_installed_kb_finds_it(tmp_path):
     assert listed.returncode == 0, listed.stderr[-2000:]
     entries = json.loads(listed.stdout)
     assert len(entries) > 0 and all(e["kind"] == "concept" for e in entries)
+
+
+# --- the read path: a current index is read without the ORM, pydantic or Alembic -------------
+
+HEAVY = ("sqlalchemy", "alembic", "pydantic")
+RUN_KB = """
+    import io, runpy, sys
+    sys.argv = ["kb", *{argv!r}]
+    sys.stdout = io.StringIO()  # piped, as a script reads it
+    try:
+        runpy.run_module("kb", run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code
+    out, sys.stdout = sys.stdout.getvalue(), sys.__stdout__
+    heavy = sorted(m for m in sys.modules if m.split(".")[0] in {heavy!r})
+    result = {{"code": code, "out": out, "heavy": heavy}}
+"""
+
+
+def kb_fresh(home: Path, *argv: str) -> dict:
+    return fresh(RUN_KB.format(argv=list(argv), heavy=HEAVY), home, fixture_content=True)
+
+
+def test_kb_search_with_a_current_index_imports_no_orm_pydantic_or_alembic(tmp_path):
+    built = kb_fresh(tmp_path, "index")  # builds the index (through SQLAlchemy)
+    assert built["code"] == 0 and "sqlalchemy" in built["heavy"]
+    r = kb_fresh(tmp_path, "search", "relu")
+    assert r["code"] == 0 and r["out"].splitlines()[0].startswith("ReLU (rectified linear unit)")
+    assert r["heavy"] == []
+
+
+@pytest.mark.parametrize("argv", [["show", "relu"], ["show", "activations-path"], ["list"], ["faq", "overfitting"],
+                                  ["faq"], ["search", "激活", "--json"], ["show", "relu", "--json"]])
+def test_other_lookups_with_a_current_index_import_none_of_them_either(tmp_path, argv):
+    kb_fresh(tmp_path, "index")
+    r = kb_fresh(tmp_path, *argv)
+    assert r["code"] == 0 and r["out"]
+    assert r["heavy"] == []
+
+
+def test_a_changed_file_is_seen_by_the_next_search(tmp_path):
+    """Stale (a content file touched) or missing: the read path refreshes first."""
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURES / "pack", pack)
+    home = tmp_path / "home"
+    home.mkdir()
+    use_pack = f"""
+        import kb.paths
+        from pathlib import Path
+        kb.paths.shipped_content_dir = lambda: Path({str(pack)!r})
+    """
+    code = textwrap.dedent(use_pack) + textwrap.dedent(RUN_KB.format(argv=["search", "zanzibar"], heavy=HEAVY))
+    first = fresh(code, home)  # no index yet: built
+    assert first["code"] == 0 and first["out"] == "" and "sqlalchemy" in first["heavy"]
+    relu = pack / "concepts" / "relu.yaml"
+    relu.write_text(relu.read_text(encoding="utf-8").replace("Cheap to compute.", "Cheap as Zanzibar."),
+                    encoding="utf-8")
+    st = relu.stat()
+    os.utime(relu, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # a coarse clock must not hide it
+    second = fresh(code, home)  # stale: refreshed, then read
+    assert second["code"] == 0 and second["out"].startswith("ReLU (rectified linear unit)")
+    assert "sqlalchemy" in second["heavy"]
+    third = fresh(code, home)  # current again: read as it is
+    assert third["out"] == second["out"] and third["heavy"] == []

@@ -175,15 +175,38 @@ def test_corrupt_index_is_rebuilt(pack):
     assert cat.get("relu") is not None
 
 
-def test_damaged_pages_lead_to_a_rebuild(pack):
-    cat = open_cat(pack)
+def _damage(cat: Catalog, start: int, length: int | None = None) -> Path:
     db = cat.db_path
     with cat.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     cat.close()
     raw = bytearray(db.read_bytes())
-    raw[len(raw) // 2: len(raw) // 2 + 8192] = b"\xff" * 8192  # trash some b-tree pages
+    end = len(raw) if length is None else start + length
+    raw[start:end] = b"\xff" * (end - start)  # trash b-tree pages
     db.write_bytes(bytes(raw))
+    return db
+
+
+def test_damaged_pages_lead_to_a_rebuild(pack):
+    """Opening reads no more than the stamp and the fingerprints (a current index is not
+    scanned page by page on every command): a read that meets a damaged page rebuilds
+    the index and answers; `kb index` (``verify``) checks every page and rebuilds."""
+    cat = open_cat(pack)
+    _damage(cat, len(cat.db_path.read_bytes()) // 2, 8192)
+    cat = open_cat(pack)
+    assert len(cat.list()) == PACK_ENTRIES + SHIPPED_ENTRIES
+    assert [h.id for h in cat.search("relu")][0] == "relu"
+    assert cat.get("relu") is not None and cat.backlinks("relu")
+    rebuilt_on_read = bool(cat.last_refresh.rebuilt)
+    cat.close()
+    cat = Catalog.open([str(pack)], verify=True)
+    assert rebuilt_on_read or cat.last_refresh.rebuilt
+    assert len(cat.list()) == PACK_ENTRIES + SHIPPED_ENTRIES
+
+
+def test_an_index_damaged_where_opening_reads_is_rebuilt_on_open(pack):
+    cat = open_cat(pack)
+    _damage(cat, 100)  # all but the header: the stamp cannot be read
     cat = open_cat(pack)
     assert cat.last_refresh.rebuilt
     assert len(cat.list()) == PACK_ENTRIES + SHIPPED_ENTRIES
@@ -202,6 +225,7 @@ def test_stamp_mismatch_leads_to_a_rebuild(pack, parsed):
 def test_a_newer_schema_version_leads_to_a_rebuild(pack, monkeypatch):
     open_cat(pack).close()
     monkeypatch.setattr(build, "STAMP", "999/9.9.9")
+    monkeypatch.setattr("kb.index.current.STAMP", "999/9.9.9")  # what the stat check compares
     cat = open_cat(pack)
     assert cat.last_refresh.rebuilt
     with cat.engine.connect() as conn:
@@ -350,3 +374,34 @@ def test_an_unreadable_file_is_a_problem_and_the_others_load(pack, monkeypatch):
     cat = open_cat(pack)
     assert [p.message for p in cat.problems() if p.path.endswith("relu.yaml")] == ["cannot read file: Permission denied"]
     assert cat.get("relu") is None and cat.get("sigmoid") is not None
+
+
+def test_the_stored_document_renders_as_the_model_does(pack):
+    """`kb show` renders the stored JSON without building models: the same Markdown and
+    the same --json as from the validated entry."""
+    import json
+
+    from kb.render import entry_markdown
+
+    cat = open_cat(pack)
+    titles = {s.id: s.title for s in cat.list()}
+    for s in cat.list():
+        model, raw = cat.get(s.id), cat.raw(s.id)
+        assert json.dumps(raw) == json.dumps(model.model_dump(mode="json", exclude_none=True)), s.id
+        for lang in ("en", "zh"):
+            assert entry_markdown(raw, lang, step_titles=titles) == entry_markdown(model, lang, step_titles=titles)
+
+
+def test_the_light_file_listing_knows_every_kind_folder():
+    from kb.index.current import FOLDERS
+    from kb.schema import FOLDERS as SCHEMA_FOLDERS
+
+    assert FOLDERS == SCHEMA_FOLDERS
+
+
+def test_a_current_index_is_read_without_a_refresh(pack, monkeypatch):
+    open_cat(pack).close()
+    monkeypatch.setattr(build, "refresh", lambda *a, **k: pytest.fail("refreshed a current index"))
+    cat = open_cat(pack)
+    assert cat.last_refresh.files == PACK_ENTRIES + SHIPPED_ENTRIES and not cat.last_refresh.changed
+    assert [h.id for h in cat.search("relu")][0] == "relu"
