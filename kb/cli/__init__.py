@@ -63,7 +63,10 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             rest += argv[i:]
             break
         name = arg.split("=", 1)[0]
-        if name in GLOBAL_OPTIONS:
+        value = arg.split("=", 1)[1] if "=" in arg else (argv[i + 1] if i + 1 < len(argv) else None)
+        if name == "--lang" and value not in ("zh", "en"):
+            rest.append(arg)  # a subcommand's own --lang (kb export anki --lang both) stays where it is
+        elif name in GLOBAL_OPTIONS:
             if "=" in arg:
                 front.append(arg)
             elif i + 1 < len(argv):

@@ -34,7 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--json", action="store_true", help="print what was merged as JSON")
     i.set_defaults(func=cmd_import)
 
-    s = ps.add_parser("settings", help="show or change a study setting (desired_retention, new_per_session, ...)")
+    s = ps.add_parser("settings", help="show or change a study setting (desired_retention, new_per_session, ...)",
+                      description="Without KEY: every setting. With KEY: its value. With KEY VALUE: change it. "
+                      "Settings: desired_retention (0.70-0.99), new_per_session (0-1000), lang (en, zh), "
+                      "current_path (a learning path id), tui.theme (a theme name).")
     s.add_argument("key", nargs="?", metavar="KEY")
     s.add_argument("value", nargs="?", metavar="VALUE", help="a number, true/false, or text")
     s.set_defaults(func=cmd_settings)
@@ -264,20 +267,75 @@ def _parse_value(text: str):
         return text
 
 
+# The settings a learner can see and change with `kb progress settings`: what each means,
+# in both languages. Values are range-checked by the store (desired_retention 0.70-0.99,
+# new_per_session 0-1000, lang en/zh); current_path must name a learning path.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "desired_retention": ("how likely you want to be to recall an item when it is due, 0.70 to 0.99 (0.90)",
+                          "到期时希望记得的概率，0.70 到 0.99（默认 0.90）"),
+    "new_per_session": ("new quiz items per session, 0 to 1000 (10)", "每次练习的新题数，0 到 1000（默认 10）"),
+    "lang": ("the language you chose in the app, en or zh", "你在应用中选择的语言，en 或 zh"),
+    "current_path": ("the learning path Home follows (a path id, see `kb path`)",
+                     "首页跟随的学习路径（路径 id，见 `kb path`）"),
+    "tui.theme": ("the app's colour theme (a Textual theme name, e.g. textual-light)",
+                  "应用的配色主题（Textual 主题名，如 textual-light）"),
+}
+USAGE_ERROR = 2  # a mistyped setting or a value out of range, like any usage error
+
+
+def _unknown_setting(key: str, lang: str) -> UserError:
+    """A mistyped key: one line with a "did you mean" and the keys there are."""
+    import difflib
+
+    close = difflib.get_close_matches(key, list(SETTINGS), n=1, cutoff=0.6)
+    known = ", ".join(sorted(SETTINGS))
+    shown = terminal_safe(key)[:60]
+    en = f"unknown setting '{shown}'"
+    zh = f"没有名为“{shown}”的设置"
+    if close:
+        en += f"; did you mean '{close[0]}'?"
+        zh += f"；你是不是想输入“{close[0]}”？"
+    else:
+        en += "."
+        zh += "。"
+    return UserError(tr(lang, f"{en} Known settings: {known} (see `kb progress settings`)",
+                        f"{zh}可用的设置：{known}（见 `kb progress settings`）"), code=USAGE_ERROR)
+
+
+def _check_path_setting(args: argparse.Namespace, value) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValueError("current_path must be a learning path id (see `kb path`)")
+    from kb.cli.content import open_catalog
+
+    entry = open_catalog(args).get(value)
+    if entry is None or getattr(entry, "kind", None) != "path":
+        raise ValueError(f"current_path must be a learning path id; there is no path '{value}' (see `kb path`)")
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     store = open_progress(args)
     with store_errors(args):
         if args.key is None:
-            for key, value in sorted(store.settings().items()):  # values may come from an import
+            # every setting there is (null: not set), and any other an import brought
+            values = {**dict.fromkeys(SETTINGS), **store.settings()}
+            for key, value in sorted(values.items()):  # values may come from an import
                 print(terminal_safe(f"{key} = {json.dumps(value, ensure_ascii=False)}"))
             return 0
+        if args.key not in SETTINGS and (args.value is not None or args.key not in store.settings()):
+            raise _unknown_setting(args.key, args.lang)  # (a key kept by an import can still be read)
         if args.value is None:
             print(terminal_safe(json.dumps(store.get_setting(args.key), ensure_ascii=False)))
             return 0
+        value = _parse_value(args.value)
         try:
-            store.set_setting(args.key, _parse_value(args.value))
+            if args.key == "current_path":
+                _check_path_setting(args, value)
+            elif args.key == "tui.theme" and (not isinstance(value, str) or not value.strip()):
+                raise ValueError("tui.theme must be a theme name, e.g. textual-dark or textual-light")
+            store.set_setting(args.key, value)
         except ValueError as exc:
-            raise UserError(tr(args.lang, str(exc), _zh_setting_error(args.key, str(exc)))) from None
+            raise UserError(tr(args.lang, str(exc), _zh_setting_error(args.key, str(exc))),
+                            code=USAGE_ERROR) from None
     print(terminal_safe(f"{args.key} = {json.dumps(store.get_setting(args.key), ensure_ascii=False)}"))
     return 0
 
@@ -289,5 +347,8 @@ def _zh_setting_error(key: str, message: str) -> str:
         return "new_per_session（每次新题数）必须是 0 到 1000 的整数"
     if key == "lang":
         return "lang 只能是 'en' 或 'zh'"
+    if key == "current_path":
+        return "current_path 必须是学习路径的 id（见 `kb path`）"
+    if key == "tui.theme":
+        return "tui.theme 必须是主题名，如 textual-dark 或 textual-light"
     return f"设置 {key} 无效：{message}"
-

@@ -1,7 +1,8 @@
 """``kb quiz``: a spaced-repetition session at the terminal (stdin/stdout, no TUI).
 
 Each answer is graded at once with its explanation; the proposed rating (Good when
-right, Again when wrong) is taken with Enter or overridden with 1-4 / a/h/g/e. Every
+right, Again when wrong) is taken with Enter or overridden with 1-4 / a/h/g/e; ``:u``
+undoes the session's last rating (Anki's ``u``) and asks that item again. Every
 rated answer is committed immediately, so end-of-file or Ctrl-C loses nothing that
 was answered; an answer given but not yet rated is saved with the proposed rating.
 """
@@ -23,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="review quiz items with spaced repetition (due first, then new)",
         description="A study session: due items first, then up to N new ones. "
         "Answer, read the explanation, then press Enter to accept the proposed rating "
-        "or type 1 Again, 2 Hard, 3 Good, 4 Easy. Type :s to skip, :q to stop.",
+        "or type 1 Again, 2 Hard, 3 Good, 4 Easy. Type :s to skip, :u to undo the last rating "
+        "(the item is asked again), :q to stop.",
     )
     p.add_argument("--tag", metavar="T", help="only items with this tag")
     p.add_argument("--path", metavar="P", help="only the quiz steps of this learning path")
@@ -39,6 +41,9 @@ def _count(value: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
     return n
+
+
+UNDO = (":u", ":undo", "：u")
 
 
 class _Quit(Exception):
@@ -107,8 +112,25 @@ def cmd_quiz(args: argparse.Namespace) -> int:
 
     due = sum(1 for e in session.queue if e.kind == "due")
     new = len(session.queue) - due
-    print(tr(lang, f"{due} to review, {new} new. Type :s to skip, :q to stop.",
-             f"待复习 {due} 题，新题 {new} 题。输入 :s 跳过，:q 结束。"))
+    print(tr(lang, f"{due} to review, {new} new. Type :s to skip, :u to undo the last rating, :q to stop.",
+             f"待复习 {due} 题，新题 {new} 题。输入 :s 跳过，:u 撤销上一次评分，:q 结束。"))
+
+    def undo() -> bool:
+        """Undo the session's last rating; False (and why) when there is none."""
+        from kb.progress import ProgressStoreError
+
+        if not session.can_undo():
+            print(tr(lang, "Nothing to undo in this session.", "本次练习还没有可撤销的评分。"))
+            return False
+        try:
+            back = session.undo()
+        except ProgressStoreError as exc:
+            print(exc.message(lang))
+            return False
+        print(tr(lang, f"Undone: your rating of {back.item_id} was taken back; answer it again.",
+                 f"已撤销对 {back.item_id} 的评分；请重新作答。"))
+        return True
+
 
     rating_keys = " · ".join(f"{k} {labels[k]}" for k in (1, 2, 3, 4))
     code = 0
@@ -131,6 +153,11 @@ def cmd_quiz(args: argparse.Namespace) -> int:
                         session.skip(entry)
                         grade = None
                         break
+                    if cmd in UNDO:
+                        if undo():
+                            grade = None
+                            break
+                        continue
                     if not cmd:
                         grade = Grade(False, expected_text(entry.item, lang), None)
                         break
@@ -155,11 +182,18 @@ def cmd_quiz(args: argparse.Namespace) -> int:
                 while True:
                     choice = _read(tr(lang, f"Rate [Enter = {labels[proposed]}] {rating_keys}: ",
                                       f"评分 [回车 = {labels[proposed]}] {rating_keys}："))
+                    if choice.strip().casefold() in UNDO:
+                        if undo():  # this answer is dropped (never stored); asked again after
+                            pending = None
+                            break
+                        continue
                     quit_after = choice.strip().casefold() in (":q", ":quit", "：q")
                     rating = proposed if not choice.strip() or quit_after else parse_rating(choice)
                     if rating is not None:
                         break
                     print(tr(lang, "Type 1, 2, 3 or 4 (or Enter).", "请输入 1、2、3 或 4（或直接回车）。"))
+                if pending is None:  # undone: ask the item that came back
+                    continue
                 out = session.rate(entry, rating, grade=grade, answer=text or None, duration_ms=duration_ms)
                 pending = None
                 print(tr(lang, f"Next review {when(out.after.due, out.review.at, lang)}.",

@@ -4,7 +4,9 @@ Rules this module keeps:
 
 * Nothing is ever deleted or rewritten in the review log or the attempts: they are
   append-only. Cards and unlocks are updated in place, inside the same transaction as
-  the log row that explains the update.
+  the log row that explains the update. The one exception is :meth:`ProgressStore.undo_review`
+  (the learner's "undo" of a rating just given): it takes back the item's latest review
+  and puts the card back exactly as that review found it, in one transaction.
 * Every write is one short transaction. On SQLite it starts with ``BEGIN IMMEDIATE``,
   so that two processes queue on the busy timeout instead of failing when a reader
   tries to become a writer; on PostgreSQL the card row is locked ``FOR UPDATE``.
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -710,6 +712,41 @@ class ProgressStore:
             )
             s.add(_review_row(review, self.learner))
         return ReviewOutcome(before=before, after=after, review=review)
+
+    @_guard
+    def undo_review(self, outcome: ReviewOutcome) -> CardState | None:
+        """Take back the answer ``record_review`` gave as ``outcome`` (the learner's undo
+        of a rating): its log row is deleted and the card is put back as it was before
+        (a new item loses its card again), in one transaction. Returns the card now.
+
+        Only the item's latest review can be taken back, and only while the card is
+        still what that review made it: if the item was answered again since (another
+        window, an import), :class:`ProgressStoreError` says so and nothing changes."""
+        item_id = outcome.review.item_id
+        with self._write() as s:
+            row = s.get(CardRow, (self.learner, item_id), with_for_update=True)
+            latest = s.execute(
+                select(ReviewRow.id, ReviewRow.uid)
+                .where(ReviewRow.learner == self.learner, ReviewRow.item_id == item_id)
+                .order_by(ReviewRow.at.desc(), ReviewRow.id.desc()).limit(1)
+            ).first()
+            after = outcome.after
+            current = _card(row) if row is not None else None
+            if (latest is None or latest.uid != outcome.review.uid or current is None
+                    or (current.reps, current.lapses, current.last_review, current.last_rating)
+                    != (after.reps, after.lapses, after.last_review, after.last_rating)):
+                raise ProgressStoreError(
+                    f"cannot undo the answer to {item_id}: it was answered again since "
+                    "(in another window or by an import); nothing was changed",
+                    f"无法撤销对 {item_id} 的作答：此后它又被作答过（在另一个窗口或通过导入）；未做任何改动",
+                )
+            s.execute(delete(ReviewRow).where(ReviewRow.id == latest.id))
+            s.flush()  # the log row goes before the card it refers to
+            if outcome.before is None:
+                s.delete(row)
+            else:
+                _set_card(row, outcome.before)
+        return outcome.before
 
     @_guard
     def reviews(

@@ -4,8 +4,9 @@
 tested without a catalog or a database. :class:`QuizSession` drives one session for
 any front end (the ``kb quiz`` prompt, the TUI quiz screen): it grades, proposes a
 rating, writes each review to the store the moment it is rated (so a session that is
-interrupted keeps every rated answer), and re-asks learning items that fall due again
-within the learn-ahead window, as Anki does.
+interrupted keeps every rated answer), re-asks learning items that fall due again
+within the learn-ahead window, and undoes its ratings newest first (Anki's ``u``:
+:meth:`QuizSession.undo`), as Anki does.
 """
 
 from __future__ import annotations
@@ -95,6 +96,15 @@ class SessionSummary:
         }
 
 
+@dataclass(frozen=True, eq=False)
+class _Rated:
+    """One rating of the session, kept so that it can be undone."""
+
+    entry: SessionItem
+    outcome: ReviewOutcome
+    again: SessionItem | None  # the copy queued to be asked again, if any
+
+
 class QuizSession:
     """One study session over ``items`` ((quiz id, item) pairs in content order)."""
 
@@ -130,6 +140,9 @@ class QuizSession:
         self.planned = len(self.queue)
         self._asked: Counter[str] = Counter()
         self._results: list[tuple[SessionItem, bool | None, int]] = []
+        # What each rating did, newest last, so that it can be undone: the outcome (the
+        # card before and after, the log row) and the item it queued to ask again.
+        self._undo: list[_Rated] = []
 
     def _now(self) -> datetime:
         return self.clock().astimezone(timezone.utc)
@@ -185,9 +198,39 @@ class QuizSession:
             self.queue.popleft()
         self._asked[entry.item_id] += 1
         self._results.append((entry, grade.correct if grade else None, int(rating)))
+        again = None
         if outcome.after.due <= now + self.learn_ahead and self._asked[entry.item_id] < self.max_asks:
-            self.queue.append(SessionItem(entry.quiz_id, entry.item, AGAIN_IN_SESSION, outcome.after.due))
+            again = SessionItem(entry.quiz_id, entry.item, AGAIN_IN_SESSION, outcome.after.due)
+            self.queue.append(again)
+        self._undo.append(_Rated(entry, outcome, again))
         return outcome
+
+    def can_undo(self) -> bool:
+        """Is there a rating of this session left to undo?"""
+        return bool(self._undo)
+
+    def undo(self) -> SessionItem | None:
+        """Undo the session's last rating (Anki's ``u``): its review leaves the store,
+        the card is back as it was before, and the item is first in the queue again, to
+        be asked anew. Repeatable back through the session's ratings; None when there
+        is nothing to undo. Raises ``ProgressStoreError`` (nothing changed) when the item
+        was answered again elsewhere since."""
+        if not self._undo:
+            return None
+        last = self._undo[-1]
+        self.store.undo_review(last.outcome)
+        self._undo.pop()
+        item_id = last.entry.item_id
+        if last.outcome.before is None:
+            self.cards.pop(item_id, None)
+        else:
+            self.cards[item_id] = last.outcome.before
+        if last.again is not None:  # not asked again after all (if it was, that was undone first)
+            self.queue = deque(e for e in self.queue if e is not last.again)
+        self._asked[item_id] -= 1
+        self._results.pop()
+        self.queue.appendleft(last.entry)
+        return last.entry
 
     def summary(self) -> SessionSummary:
         s = SessionSummary()

@@ -407,3 +407,48 @@ def test_light_imports():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=root).stdout
     assert out.strip() == "[] False"
+
+
+# --- undo of the last rating (issue 10, defect 2) -------------------------------------------
+
+
+def test_undo_review_takes_back_the_review_and_restores_the_card_exactly(home, backend, clock):
+    ann = open_store(backend.url, clock=clock, learner="ann")
+    bob = open_store(backend.url, clock=clock, learner="bob")
+    try:
+        ann.record_review("item", 3, answer="first", fuzz=False)
+        bob.record_review("item", 1, answer="bob's", fuzz=False)
+        clock.advance(days=3)
+        before = ann.card("item")
+        bob_card, bob_log = bob.card("item"), bob.reviews()
+        out = ann.record_review("item", 1, answer="oops", fuzz=False)
+        assert out.before == before and ann.card("item") != before
+
+        assert ann.undo_review(out) == before
+        assert ann.card("item") == before  # every field, as the review found it
+        assert [r.answer for r in ann.reviews()] == ["first"] and ann.review_count() == 1
+        # the other learner's card and log, same item id, are untouched
+        assert bob.card("item") == bob_card and bob.reviews() == bob_log
+
+        # a first answer taken back leaves no card: the item is new again
+        first = ann.record_review("new-item", 4, fuzz=False)
+        assert ann.undo_review(first) is None
+        assert ann.card("new-item") is None and ann.reviews("new-item") == []
+        assert ann.review_count() == 1 and bob.review_count() == 1
+    finally:
+        ann.close()
+        bob.close()
+
+
+def test_undo_review_refuses_when_the_item_was_answered_again(store, clock):
+    first = store.record_review("item", 3, fuzz=False)
+    clock.advance(minutes=5)
+    second = store.record_review("item", 3, fuzz=False)  # e.g. in another window
+    with pytest.raises(ProgressStoreError, match="answered again"):
+        store.undo_review(first)
+    assert len(store.reviews("item")) == 2 and store.card("item") == second.after  # nothing changed
+    store.undo_review(second)
+    store.undo_review(first)  # back through the answers, newest first
+    assert store.card("item") is None and store.review_count() == 0
+    with pytest.raises(ProgressStoreError):
+        store.undo_review(first)  # once per rating

@@ -272,3 +272,31 @@ def test_due_review_comes_back(capsys, monkeypatch, pack):
     code, out, _ = kb(capsys, monkeypatch, pack, "quiz", "--tag", "zzt-fixture", "--new", "0", stdin="b\n\n")
     assert code == 0 and "1 to review, 0 new" in out and "[new 0 · learning 0 · review 1] review" in out
     assert [r.state_before for r in reviews()] == [None, 2]
+
+
+# --- :u undoes the last rating (issue 10, defect 2) -------------------------------------------
+
+
+def test_undo_then_answer_again_stores_one_review(capsys, monkeypatch, pack):
+    # single: right, Good; at the next question :u takes it back; single again: wrong, Again
+    code, out, err = kb(capsys, monkeypatch, pack, "quiz", "--tag", "zzt-fixture", "--new", "5",
+                        stdin=":u\nb\n\n:u\na\n\n")
+    assert code == 0, err
+    assert "Nothing to undo in this session." in out  # :u before any rating
+    assert "Undone: your rating of zzt-single was taken back; answer it again." in out
+    assert out.count("Pick the second") == 2  # asked again at once
+    assert [(r.item_id, r.rating, r.answer) for r in reviews()] == [("zzt-single", 1, "a")]
+    with open_store() as s:
+        assert s.card("zzt-single").reps == 1
+    assert "Session: 1 answered, 0 right (1 new, 0 reviews)." in out
+
+
+def test_undo_at_the_rating_prompt_drops_the_unrated_answer(capsys, monkeypatch, pack):
+    # single right (Good); tf answered wrong, and at its rating prompt :u: the tf answer is
+    # never stored, single comes back first, then tf
+    code, out, _ = kb(capsys, monkeypatch, pack, "quiz", "--tag", "zzt-fixture", "--new", "2",
+                      stdin="b\n\nt\n:u\nc\n3\nf\n\n", lang="zh")
+    assert code == 0
+    assert "已撤销对 zzt-single 的评分；请重新作答。" in out and ":u 撤销上一次评分" in out
+    assert [(r.item_id, r.answer) for r in reviews()] == [("zzt-single", "c"), ("zzt-tf", "f")]
+    assert "本次：作答 2 题，答对 1 题" in out

@@ -198,3 +198,56 @@ def test_the_counts_left_shrink_as_items_are_answered(store, clock):
     assert s.counts() == {"new": 1, "learning": 1, "review": 0}
     assert counts_label(s.counts(), "en") == "new 1 · learning 1 · review 0"
     assert counts_label(s.counts(), "zh") == "新题 1 · 学习中 1 · 复习 0"
+
+
+# --- undo of the last rating (issue 10, defect 2) ---------------------------------------------
+
+
+def test_undo_puts_the_item_back_first_and_the_card_as_it_was(store, clock):
+    q = quiz("q", [tf_item("a"), tf_item("b"), tf_item("c")])
+    items = [("q", it) for it in q.items]
+    store.record_review("b", GOOD, fuzz=False)  # b has a card from an earlier day
+    clock.now += timedelta(days=30)
+    b_before = store.card("b")
+    s = QuizSession(store, items, new_limit=5, fuzz=False)
+    assert [e.item_id for e in s.queue] == ["b", "a", "c"] and not s.can_undo()
+    assert s.undo() is None
+
+    e = s.next_item()
+    s.rate(e, AGAIN, grade=s.check(e, "f"))  # queued again (learning)
+    assert store.card("b") != b_before and s.counts() == {"new": 2, "learning": 1, "review": 0}
+    back = s.undo()
+    assert back is e and s.next_item() is e  # asked again, first, as it was (a review)
+    assert store.card("b") == b_before and len(store.reviews("b")) == 1
+    assert s.cards["b"] == b_before
+    assert [x.item_id for x in s.queue] == ["b", "a", "c"]  # the Again copy is gone
+    assert s.counts() == {"new": 2, "learning": 0, "review": 1}
+    assert not s.can_undo()  # once per rating
+    s.rate(e, GOOD, grade=s.check(e, "t"))
+    assert [r.rating for r in store.reviews("b")] == [GOOD, GOOD]
+    summary = s.summary()
+    assert (summary.answered, summary.reviewed, summary.ratings) == (1, 1, {GOOD: 1})
+
+
+def test_undo_goes_back_through_the_sessions_answers(store, clock):
+    q = quiz("q", [tf_item("a"), tf_item("b")])
+    s = QuizSession(store, [("q", it) for it in q.items], new_limit=5, fuzz=False)
+    first = s.next_item()
+    s.rate(first, AGAIN, grade=s.check(first, "f"))  # a comes back
+    second = s.next_item()
+    s.rate(second, EASY, grade=s.check(second, "t"))
+    again = s.next_item()
+    assert again.item_id == "a" and again.kind == "again"
+    clock.now += timedelta(minutes=2)
+    s.rate(again, GOOD, grade=s.check(again, "t"))
+    assert store.review_count() == 3
+
+    assert s.undo() is again and s.undo() is second and s.undo() is first
+    assert s.undo() is None
+    assert store.review_count() == 0 and store.cards() == {} and s.cards == {}
+    assert [(x.item_id, x.kind) for x in s.queue] == [("a", NEW), ("b", NEW)]
+    assert s.summary().answered == 0
+    # asked again from the start, three times as before (max_asks counts afresh)
+    e = s.next_item()
+    s.rate(e, AGAIN, grade=s.check(e, "f"))
+    assert [x.kind for x in s.queue] == [NEW, "again"]

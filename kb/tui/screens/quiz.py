@@ -4,7 +4,9 @@ The core's :class:`kb.quiz.session.QuizSession` picks the items (due first, then
 grades, proposes a rating and writes each review the moment it is rated. This screen
 shows the question, takes the answer (a choice list, a check list or a text box),
 shows right/wrong with the explanation at once, lets the learner change the proposed
-rating (1-4) before moving on, and ends with the session's summary.
+rating (1-4) before moving on, and ends with the session's summary. ``u`` (or the Undo
+button, or ctrl+z while typing an answer) takes back the session's last rating, as
+Anki's ``u`` does: the review leaves the store and the item is asked again.
 """
 
 from __future__ import annotations
@@ -48,7 +50,13 @@ class QuizScreen(KbScreen):
         Binding("4", "rate(4)", show=False),
         Binding("question_mark", "dont_know", "Don't know", show=False),
         Binding("n,enter", "next", "Next", id="kb.next"),
+        Binding("u", "undo", "Undo", id="kb.undo"),
+        Binding("ctrl+z", "undo_typing", show=False),  # u types a letter in the answer box
     ]
+
+    DEFAULT_CSS = """
+    QuizScreen #undo-button { margin: 1 0 0 0; }
+    """
 
     class Ready(Message):
         def __init__(self, session, error: str | None = None, next_due=None) -> None:
@@ -59,6 +67,11 @@ class QuizScreen(KbScreen):
         def __init__(self, outcome, error: str | None = None) -> None:
             super().__init__()
             self.outcome, self.error = outcome, error
+
+    class Undone(Message):
+        def __init__(self, entry, error: str | None = None) -> None:
+            super().__init__()
+            self.entry, self.error = entry, error
 
     def __init__(self, *, path: str | None = None, tag: str | None = None, step_ref: str | None = None) -> None:
         super().__init__()
@@ -91,11 +104,13 @@ class QuizScreen(KbScreen):
                     yield Button(str(r), id=f"rate-{r}", compact=True)
                 yield Button("→", id="next-button", variant="primary", compact=True)
             yield Static(id="summary")
+            yield Button("↶", id="undo-button", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
-        for wid in ("#choices", "#multi", "#answer-input", "#input-hint", "#feedback", "#ratings", "#summary"):
+        for wid in ("#choices", "#multi", "#answer-input", "#input-hint", "#feedback", "#ratings", "#summary",
+                    "#undo-button"):
             self.query_one(wid).display = False
 
     def on_services(self, services) -> None:
@@ -155,6 +170,7 @@ class QuizScreen(KbScreen):
 
     def render_question(self) -> None:
         t, lang, entry = self.t, self.lang, self.entry
+        self.render_undo()
         if self.finished or entry is None:
             self.render_summary()
             return
@@ -364,8 +380,16 @@ class QuizScreen(KbScreen):
             self.action_next()
         elif bid == "summary-done":
             self.app.pop_screen()
+        elif bid == "undo-button":
+            self.action_undo()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "undo":
+            # shown only when there is a rating to take back, and not while the answer box
+            # has focus (there u is a letter; ctrl+z and the button still work)
+            return self.can_undo() and not isinstance(self.focused, Input)
+        if action == "undo_typing":
+            return self.can_undo()
         if action == "next":
             return self.grade is not None and not self.saving
         if action == "rate":
@@ -381,6 +405,52 @@ class QuizScreen(KbScreen):
         self.render_feedback()
         self.save(self.entry, self.rating, self.grade, self.answer_text, self.duration_ms)
 
+    # -- undo -----------------------------------------------------------------------------
+
+    def can_undo(self) -> bool:
+        return self.session is not None and not self.saving and self.session.can_undo()
+
+    def action_undo(self) -> None:
+        """Take back the session's last rating (Anki's u). An answer shown but not yet
+        rated is dropped (it was never stored); its item is asked after the undone one."""
+        if not self.can_undo():
+            return
+        self.saving = True
+        self.refresh_bindings()
+        self.undo()
+
+    def action_undo_typing(self) -> None:
+        self.action_undo()
+
+    @work(thread=True, exclusive=True, group="quiz-save", exit_on_error=False)
+    def undo(self) -> None:
+        from kb.progress import ProgressStoreError
+
+        try:
+            entry = self.session.undo()
+        except ProgressStoreError as exc:
+            self.post_message(self.Undone(None, exc.message(self.app.lang)))
+            return
+        self.post_message(self.Undone(entry))
+
+    def on_quiz_screen_undone(self, message: Undone) -> None:
+        self.saving = False
+        if message.error:
+            self.notify(message.error, title=self.t("Not undone", "未撤销"), severity="error")
+            self.render_undo()
+            self.refresh_bindings()
+            return
+        self.notify(self.t("Rating taken back: answer it again.", "已撤销评分：请重新作答。"), timeout=3)
+        if self.finished:  # undo from the summary: back to the questions
+            self.finished = False
+            self.query_one("#summary", Static).display = False
+        self.show_next()
+
+    def render_undo(self) -> None:
+        button = self.query_one("#undo-button", Button)
+        button.label = self.t("↶ Undo last rating (u)", "↶ 撤销上一次评分（u）")
+        button.display = self.can_undo()
+
     @work(thread=True, exclusive=True, group="quiz-save", exit_on_error=False)
     def save(self, entry, rating, grade, text, duration_ms) -> None:
         try:
@@ -395,6 +465,8 @@ class QuizScreen(KbScreen):
         if message.error:
             self.notify(message.error, title=self.t("Not saved", "未保存"), severity="error")
             self.render_feedback()
+            self.render_undo()
+            self.refresh_bindings()
             return
         if self.finished:
             return
@@ -436,6 +508,7 @@ class QuizScreen(KbScreen):
         question = self.query_one("#question", Static)
         summary = self.query_one("#summary", Static)
         self.query_one("#quiz-progress", Static).update("")
+        self.render_undo()
         summary.display = True
         from kb.cli.progress import when
 
