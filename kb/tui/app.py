@@ -22,6 +22,7 @@ from textual.screen import Screen
 
 from kb.i18n import tr
 from kb.tui import settings
+from kb.tui.screens.base import character_actions, typing_in
 from kb.tui.screens.home import HomeScreen
 from kb.tui.strings import localize_bindings
 
@@ -43,7 +44,7 @@ class KbApp(App[None]):
         Binding("ctrl+l", "toggle_language", "中文", id="kb.lang", priority=True),
         Binding("ctrl+t", "toggle_theme", "Light/Dark", id="kb.theme", priority=True, show=False),
         Binding("slash", "search", "Search", id="kb.search", show=False),
-        Binding("f1", "help_panel", "Keys", show=False),
+        Binding("f1", "help_panel", "Keys", id="kb.keys", show=False),
     ]
 
     lang: var[str] = var("en")
@@ -212,6 +213,14 @@ class KbApp(App[None]):
     def t(self, en: str, zh: str) -> str:
         return tr(self.lang, en, zh)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a text field has the focus, the app's character shortcuts (``/`` here, ``b``
+        or ``r`` bound to ``app.…`` on a screen) are off: the character is text."""
+        if typing_in(self) and (action in character_actions(KbApp)
+                                or f"app.{action}" in character_actions(type(self.screen))):
+            return False
+        return True
+
     # -- navigation ------------------------------------------------------------------------
 
     def goto(self, screen_type: type[Screen], factory: Callable[[], Screen] | None = None) -> None:
@@ -277,10 +286,25 @@ class KbApp(App[None]):
         self.push_screen(ExerciseScreen(exercise_id))
 
     def action_help_panel(self) -> None:
-        if self.screen.query("HelpPanel"):
+        from kb.tui.widgets.keys import KeysPanel
+
+        if self.screen.query(KeysPanel):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def action_show_help_panel(self) -> None:
+        """kb's keys panel (also from the palette's "Keys" command): kb's keys first, in the
+        chosen language, then the focused widget's generic ones."""
+        from kb.tui.widgets.keys import KeysPanel
+
+        if not self.screen.query(KeysPanel):
+            self.screen.mount(KeysPanel())
+
+    def action_hide_help_panel(self) -> None:
+        from kb.tui.widgets.keys import KeysPanel
+
+        self.screen.query(KeysPanel).remove()
 
     def get_system_commands(self, screen: Screen):
         t = self.t

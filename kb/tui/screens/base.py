@@ -2,11 +2,53 @@
 
 from __future__ import annotations
 
+import string
+from functools import lru_cache
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.keys import format_key, key_to_character
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from kb.i18n import tr
 from kb.tui.strings import localize_bindings
+
+
+def types_a_character(key: str) -> bool:
+    """A key that types a character when pressed on its own: ``a``, ``1``, ``slash``, ``[``."""
+    if "+" in key:
+        return False  # ctrl+…, alt+…: never typed text
+    char = key_to_character(key)
+    if char is not None:
+        return len(char) == 1 and char.isprintable()
+    return format_key(key) in string.punctuation  # "slash" is known to format_key only
+
+
+@lru_cache(maxsize=None)
+def character_actions(node_type: type) -> frozenset[str]:
+    """The actions that ``node_type``'s BINDINGS put on character keys only (``/`` Search,
+    ``w`` Workspace); an action also on a key such as ``alt+left`` is not one of them."""
+    actions: set[str] = set()
+    for cls in reversed(node_type.__mro__):
+        for item in cls.__dict__.get("BINDINGS", ()):
+            binding = item if isinstance(item, Binding) else Binding(*item)
+            keys = [k.strip() for k in binding.key.split(",") if k.strip()]
+            if keys and all(types_a_character(k) for k in keys):
+                actions.add(binding.action.partition("(")[0])
+    return frozenset(actions)
+
+
+def typing_in(node: DOMNode) -> bool:
+    """A text field (an Input, a TextArea, read-only or not) has the focus: a character key
+    is text there, never a shortcut, even one the field does not take (a read-only editor)."""
+    return isinstance(node.app.focused, (Input, TextArea))
+
+
+def shortcut_off(node: DOMNode, action: str) -> bool:
+    """``action`` is on a character key of ``node`` and the learner is typing."""
+    return action in character_actions(type(node)) and typing_in(node)
 
 
 class KbScreen(Screen):
@@ -48,6 +90,19 @@ class KbScreen(Screen):
             error = event.worker.error
             self.notify(f"{type(error).__name__}: {error}", title=self.t("Something went wrong", "出错了"),
                         severity="error", timeout=8)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Single-character shortcuts are off (and not in the footer) while a text field has
+        the focus. Screens that override this call it for the actions they do not decide."""
+        if shortcut_off(self, action):
+            return False
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # a text field came or went: the footer follows
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
 
     def on_lang(self, lang: str) -> None:
         """Redraw interface strings and content in ``lang``."""

@@ -30,6 +30,16 @@ class Loaded:
     quiz_items: int = 0  # quiz items that test this entry (or are in it)
     exercise_status: str | None = None
 
+    @property
+    def exercise_id(self) -> str | None:
+        """The exercise ``w`` opens: the entry itself, or the first exercise that practises
+        this concept; None where there is none (``w`` is then not in the footer)."""
+        if self.entry is None:
+            return None
+        if self.entry.kind == "exercise":
+            return self.entry_id
+        return next((b.src.id for b in self.backlinks if b.src.kind == "exercise"), None)
+
 
 def link_groups(data: Loaded) -> list[tuple[tuple[str, str], list[str], str]]:
     """(heading (en, zh), ids, arrow) for each group of links an entry has."""
@@ -125,15 +135,15 @@ class DetailScreen(KbScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         kind = getattr(self.data.entry, "kind", None) if self.data else None
         if action == "workspace":
-            return kind == "exercise"
+            return bool(self.data and self.data.exercise_id)
         if action == "follow":
             return kind == "path"
         if action == "quiz":
             return bool(self.data and self.data.quiz_items)
         if action == "history":
-            target = self.position + parameters[0]
-            return None if not 0 <= target < len(self.history) else True
-        return True
+            target = self.position + int(parameters[0])  # type: ignore[call-overload]
+            return 0 <= target < len(self.history)  # shown only when there is somewhere to go
+        return super().check_action(action, parameters)
 
     # -- loading ----------------------------------------------------------------------
 
@@ -210,6 +220,10 @@ class DetailScreen(KbScreen):
         md.update(text)
         self.set_plot(getattr(entry, "plot", None))
         lines = []
+        practice = data.exercise_id if entry.kind != "exercise" else None
+        if practice is not None:
+            title = pick(data.titles[practice].title, lang) if practice in data.titles else practice
+            lines.append(t(f"Press w to practise this in the workspace: {title}.", f"按 w 在练习区动手练习：{title}。"))
         if entry.kind == "exercise":
             status = {"passed": t("✓ passed", "✓ 已通过"), "attempted": t("◐ attempted", "◐ 尝试过")}.get(
                 data.exercise_status or "", t("not started", "尚未开始"))
@@ -232,11 +246,12 @@ class DetailScreen(KbScreen):
         from kb.tui.widgets.plots import FunctionPlot
 
         if existing:
+            # Redrawn in place: removing it and mounting another "#plot" at once collided on
+            # the id (DuplicateIds) when a link led from one plotted concept to another.
             widget = existing.first()
-            if (widget.function, widget.x_min, widget.x_max) == (plot.function, plot.x_min, plot.x_max):
-                widget.set_lang(self.lang)
-                return
-            existing.remove()
+            widget.function, widget.x_min, widget.x_max = plot.function, plot.x_min, plot.x_max
+            widget.set_lang(self.lang)
+            return
         self.query_one("#detail-body").mount(
             FunctionPlot(plot.function, plot.x_min, plot.x_max, self.lang, id="plot"), after="#md")
 
@@ -300,8 +315,8 @@ class DetailScreen(KbScreen):
             self.navigate(href[3:])
 
     def action_workspace(self) -> None:
-        if self.data is not None and self.data.entry is not None and self.data.entry.kind == "exercise":
-            self.app.open_workspace(self.data.entry_id)
+        if self.data is not None and self.data.exercise_id is not None:
+            self.app.open_workspace(self.data.exercise_id)
 
     def action_follow(self) -> None:
         if self.data is not None and self.data.entry is not None and self.data.entry.kind == "path":

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import AwaitMount
 from textual.widgets import Footer, Header, LoadingIndicator, Markdown, Static, TextArea
 
 from kb.i18n import pick
@@ -53,14 +54,36 @@ def syntax_available() -> bool:
         return False
 
 
+class Block(Static):
+    """A part of the instructions pane that scrolls itself into view when asked, once the
+    layout has given it its size (a hint just mounted, the solution just shown)."""
+
+    reveal_when_sized = False
+
+    def reveal(self) -> None:
+        if self.size.height and self.display:
+            self.scroll_visible(top=True, animate=False)
+        else:
+            self.reveal_when_sized = True
+
+    def on_resize(self) -> None:
+        if self.reveal_when_sized:
+            self.reveal_when_sized = False
+            self.scroll_visible(top=True, animate=False)
+
+
 class ExerciseScreen(KbScreen):
+    AUTO_FOCUS = "#editor"  # typing starts in the editor, never in a pane whose keys are shortcuts
     BINDINGS = [
         Binding("ctrl+r", "check", "Check", id="kb.check", priority=True),
         Binding("ctrl+s", "save", "Save", id="kb.save", priority=True),
         Binding("ctrl+g", "hint", "Hint", id="kb.hint", priority=True),
         Binding("ctrl+o", "solution", "Solution", id="kb.solution", priority=True),
         Binding("f5", "reload", "Reload file", id="kb.reload", show=False),
-        Binding("f6", "switch_focus", "Editor", id="kb.focus-editor", show=False),
+        # The editor takes f5-f7 and tab (it indents); ctrl+j is free there, so it works from
+        # anywhere. One key, two labels: the footer names where it goes from here.
+        Binding("ctrl+j", "switch_focus('results')", "Results", id="kb.focus-results", priority=True),
+        Binding("ctrl+j", "switch_focus('editor')", "Editor", id="kb.focus-editor", priority=True),
         Binding("escape", "leave", "Back", id="kb.back"),
         Binding("ctrl+n", "next_exercise", "Next exercise", id="kb.next-exercise", priority=True),
     ]
@@ -103,8 +126,9 @@ class ExerciseScreen(KbScreen):
         with Horizontal(id="workspace"):
             with VerticalScroll(id="instructions-pane", classes="panel"):
                 yield Markdown(id="instructions", open_links=False)
-                yield Static(id="hints")
-                yield Markdown(id="solution", open_links=False)
+                yield Vertical(id="hints")
+                yield Static(id="hints-more")
+                yield Block(id="solution")
             with Vertical(id="editor-pane"):
                 yield TextArea.code_editor("", language="python" if syntax_available() else None, id="editor",
                                            theme="css")
@@ -183,6 +207,7 @@ class ExerciseScreen(KbScreen):
         editor.read_only = False
         editor.focus()
         self.render_all()
+        self.refresh_bindings()  # check, save, hint and solution act from now on
 
     def load_text(self, text: str) -> None:
         editor = self.query_one("#editor", TextArea)
@@ -326,7 +351,12 @@ class ExerciseScreen(KbScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_exercise":
             return self.following is not None  # the footer shows it only after a pass
-        return True
+        if action == "switch_focus":
+            return parameters[0] == self.focus_target()
+        if action in ("check", "save", "hint", "solution", "reload"):
+            if self.exercise is None:
+                return False  # nothing opened (yet): these keys would do nothing
+        return super().check_action(action, parameters)
 
     # -- hints and the solution ---------------------------------------------------------------
 
@@ -350,7 +380,7 @@ class ExerciseScreen(KbScreen):
         if self.exercise is None:
             return
         if self.solution:
-            self.query_one("#instructions-pane").scroll_to_widget(self.query_one("#solution"))
+            self.query_one("#solution", Block).reveal()
             return
         self.ask_solution(self.exercise, self.services, confirmed=False)
 
@@ -376,7 +406,7 @@ class ExerciseScreen(KbScreen):
                 f"通过检查后，或检查失败 {exercises.ATTEMPTS_FOR_SOLUTION} 次后才能查看答案"
                 f"（目前失败 {access.failed} 次，还差 {left} 次）。先按 ctrl+g 看看提示。")))
 
-    def on_exercise_screen_unlocked(self, message: Unlocked) -> None:
+    async def on_exercise_screen_unlocked(self, message: Unlocked) -> None:
         if message.confirm:
             from kb.tui.widgets.confirm import Confirm
 
@@ -394,12 +424,17 @@ class ExerciseScreen(KbScreen):
             if message.note == "last-hint":
                 self.notify(self.t("That was the last hint. After 3 failed checks, ctrl+o can show the reference.",
                                    "这已经是最后一条提示。检查失败 3 次后，按 ctrl+o 可以查看参考答案。"))
-            self.render_instructions()
-            self.query_one("#instructions-pane").scroll_to_widget(self.query_one("#hints"))
+            mounting = self.render_instructions()
+            if mounting is not None:
+                await mounting
+            shown = self.query("#hints .hint").results(Block)
+            for newest in list(shown)[-1:]:
+                newest.reveal()  # the hint just unlocked
         if message.solution:
+            solution = self.query_one("#solution", Block)
+            solution.reveal()  # before it is drawn, so that it scrolls once it has its size
             self.solution = True
             self.render_instructions()
-            self.query_one("#instructions-pane").scroll_to_widget(self.query_one("#solution"))
         elif message.note and message.note != "last-hint":
             self.notify(message.note, timeout=6)
 
@@ -414,17 +449,18 @@ class ExerciseScreen(KbScreen):
         self.render_file_status()
         self.render_results()
 
-    def render_instructions(self) -> None:
+    def render_instructions(self) -> AwaitMount | None:
+        """Draw the instructions, hints and solution; returns the mounting of new hints, if any."""
         t, lang = self.t, self.lang
         md = self.query_one("#instructions", Markdown)
         if self.error:
             self.sub_title = self.exercise_id
             md.update(f"# {t('Cannot open this exercise', '无法打开这个练习')}\n\n{self.error}")
-            return
+            return None
         ex = self.exercise
         if ex is None:
             md.update(t("Loading…", "加载中…"))
-            return
+            return None
         from kb import exercises
 
         self.sub_title = f"{t('Exercise', '练习')} · {pick(ex.title, lang)}"
@@ -432,23 +468,36 @@ class ExerciseScreen(KbScreen):
                  f"## {t('Implement', '需要实现')}", ""]
         parts += [f"- `{f.signature}`" for f in ex.functions]
         md.update("\n".join(parts))
-        hints = Text()
         total = len(ex.hints)
+        texts = []
         for i, hint in enumerate(ex.hints[: self.hints]):
             en, zh = exercises.HINT_TIERS[i] if i < len(exercises.HINT_TIERS) else ("hint", "提示")
-            hints.append(t(f"Hint {i + 1}/{total} ({en})\n", f"提示 {i + 1}/{total}（{zh}）\n"), style="bold")
-            hints.append(pick(hint, lang) + "\n\n")
-        if self.hints < total:
-            hints.append(t(f"ctrl+g: hint {self.hints + 1} of {total}", f"ctrl+g：第 {self.hints + 1}/{total} 条提示"),
-                         style="dim")
-        hints.rstrip()
-        widget = self.query_one("#hints", Static)
-        widget.update(hints)
-        widget.set_class(bool(self.hints), "hint")
-        solution = self.query_one("#solution", Markdown)
+            text = Text(t(f"Hint {i + 1}/{total} ({en})\n", f"提示 {i + 1}/{total}（{zh}）\n"), style="bold")
+            text.append(pick(hint, lang), style="")
+            texts.append(text)
+        box = self.query_one("#hints", Vertical)
+        shown = list(box.query(".hint").results(Static))
+        for widget, text in zip(shown, texts):
+            widget.update(text)
+        mounting = None
+        if len(texts) > len(shown):  # one widget per hint, so that the newest can be scrolled to
+            mounting = box.mount_all(Block(text, classes="hint") for text in texts[len(shown):])
+        more = self.query_one("#hints-more", Static)
+        more.update(Text(t(f"ctrl+g: hint {self.hints + 1} of {total}", f"ctrl+g：第 {self.hints + 1}/{total} 条提示"),
+                         style="dim") if self.hints < total else "")
+        more.display = self.hints < total
+        solution = self.query_one("#solution", Block)
         solution.display = self.solution
         if self.solution:
-            solution.update(f"## {t('Reference solution', '参考答案')}\n\n```python\n{ex.solution.rstrip()}\n```\n")
+            from rich.console import Group
+            from rich.syntax import Syntax
+
+            # Wrapped, not cut: the pane is narrow and solutions have long lines.
+            code = Syntax(ex.solution.rstrip(), "python", word_wrap=True, line_numbers=True,
+                          theme="ansi_dark" if self.app.current_theme.dark else "ansi_light",
+                          background_color="default")
+            solution.update(Group(Text(t("Reference solution", "参考答案"), style="bold"), Text(), code))
+        return mounting
 
     def render_file_status(self) -> None:
         status = self.query_one("#file-status", Static)
@@ -532,12 +581,15 @@ class ExerciseScreen(KbScreen):
 
     # -- focus and leaving ------------------------------------------------------------------------
 
-    def action_switch_focus(self) -> None:
-        editor = self.query_one("#editor", TextArea)
-        if editor.has_focus:
+    def focus_target(self) -> str:
+        """Where ctrl+j goes from here: the Checks pane from the editor, else the editor."""
+        return "results" if self.query_one("#editor", TextArea).has_focus else "editor"
+
+    def action_switch_focus(self, target: str = "") -> None:
+        if (target or self.focus_target()) == "results":
             self.query_one("#results-pane").focus()
         else:
-            editor.focus()
+            self.query_one("#editor", TextArea).focus()
 
     def action_leave(self) -> None:
         editor = self.query_one("#editor", TextArea)

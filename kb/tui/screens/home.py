@@ -208,6 +208,7 @@ class HomeScreen(KbScreen):
     def on_home_screen_data_ready(self, message: DataReady) -> None:
         self.data = message.data
         self.render_all()
+        self.refresh_bindings()
 
     def on_lang(self, lang: str) -> None:
         self.sub_title = self.t("deep learning, step by step", "深度学习，一步一步来")
@@ -273,7 +274,8 @@ class HomeScreen(KbScreen):
         else:
             review = t("Review: nothing due", "复习：暂无到期题目")
         items.append(("review", f"⟳ {review}"))
-        items.append(("browse", f"☰ {t('Browse the knowledge base', '浏览知识库')}"))
+        # ≡, not ☰: terminals draw U+2630 one cell wide, Rich counts two (a stray border at 80×24)
+        items.append(("browse", f"≡ {t('Browse the knowledge base', '浏览知识库')}"))
         items.append(("search", f"⌕ {t('Search', '搜索')}"))
         items.append(("exercises", f"✎ {t('Exercises', '练习')}"))
         items.append(("progress", f"▦ {t('Progress', '学习进度')}"))
@@ -348,6 +350,11 @@ class HomeScreen(KbScreen):
             self.action_continue()
         elif key in ("review", "browse", "search", "exercises", "progress"):
             await self.run_action(f"app.{key}")  # run_action is a coroutine: unawaited, nothing happened
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "continue":
+            return self.data is not None and self.data.path is not None  # nothing to continue yet
+        return super().check_action(action, parameters)
 
     def action_continue(self) -> None:
         data = self.data
