@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from kb.index.current import RefreshStats, connect_read_only, current_files, index_path, remove_index
 from kb.search import Hit, search
+from kb.text import Bilingual
 
 if TYPE_CHECKING:
     from kb.loader import Problem
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class Text:
+class Text(Bilingual):
     """A learner-facing text read from the index, ``{en, zh}``, with the parts of the
     content model's ``Text`` that readers use (``pick`` takes either)."""
 
@@ -41,16 +42,6 @@ class Text:
     def __init__(self, en: str | None = None, zh: str | None = None) -> None:
         self.en = en
         self.zh = zh
-
-    def get(self, lang: str) -> tuple[str, bool]:
-        own = self.en if lang == "en" else self.zh
-        if own and own.strip():
-            return own, False
-        other = self.zh if lang == "en" else self.en
-        return other or "", True
-
-    def missing(self) -> list[str]:
-        return [lang for lang in ("en", "zh") if not (getattr(self, lang) or "").strip()]
 
     def model_dump(self, **_: Any) -> dict:
         return {"en": self.en, "zh": self.zh}

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from engine.spec import ExerciseSpec
+from kb.text import Bilingual
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, Field(pattern=SLUG_RE, max_length=80)]
@@ -22,7 +23,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
-class Text(Strict):
+class Text(Strict, Bilingual):
     """A learner-facing text in English and Simplified Chinese. Shipped content has
     both; a user pack may have one, shown with a fallback marker."""
 
@@ -42,16 +43,6 @@ class Text(Strict):
             raise ValueError("needs text in 'en' or 'zh'")
         return self
 
-    def get(self, lang: str) -> tuple[str, bool]:
-        """The text in ``lang`` and whether it fell back to the other language."""
-        own = self.en if lang == "en" else self.zh
-        if own and own.strip():
-            return own, False
-        other = self.zh if lang == "en" else self.en
-        return other or "", True
-
-    def missing(self) -> list[str]:
-        return [lang for lang in LANGS if not (getattr(self, lang) or "").strip()]
 
 
 class EntryBase(Strict):

@@ -35,3 +35,22 @@ def terminal_safe(text: str) -> str:
     text = _ESCAPE.sub("", text)
     text = _CONTROL.sub("", text)
     return _SURROGATE.sub("\ufffd", text)
+
+
+class Bilingual:
+    """What every ``{en, zh}`` text offers readers, shared by the content model's
+    ``Text`` (pydantic) and the index's light text (no pydantic on the read path)."""
+
+    en: str | None
+    zh: str | None
+
+    def get(self, lang: str) -> tuple[str, bool]:
+        """The text in ``lang`` and whether it fell back to the other language."""
+        own = self.en if lang == "en" else self.zh
+        if own and own.strip():
+            return own, False
+        other = self.zh if lang == "en" else self.en
+        return other or "", True
+
+    def missing(self) -> list[str]:
+        return [lang for lang in ("en", "zh") if not (getattr(self, lang) or "").strip()]
