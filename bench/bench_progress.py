@@ -67,7 +67,6 @@ def main() -> int:
         os.environ["KB_HOME"] = home
         os.environ.pop("KB_DATABASE_URL", None)
         from kb.progress import open_store
-        from kb.progress.records import CardState
         from kb.quiz.session import build_queue
 
         now = datetime(2025, 6, 1, 12, tzinfo=timezone.utc)

@@ -601,9 +601,10 @@ def _from_error(check: Any, info: dict[str, Any], call: Call | None, at_import: 
             f"{fn} ran out of memory{where}: an array far larger than needed, or one growing in a loop?",
             f"{fn_zh} 内存不足{where_zh}：是否创建了过大的数组，或在循环中不断增长？"), **diag)
     if kind == "missing":
+        name = call.fn if call is not None else emsg
         return _result(check, "error", M(
-            f"Your file does not define {call.fn}() (check the spelling; it must be a top-level function).",
-            f"你的文件没有定义 {call.fn}()（检查拼写；它必须是顶层函数）。"), **diag)
+            f"Your file does not define {name}() (check the spelling; it must be a top-level function).",
+            f"你的文件没有定义 {name}()（检查拼写；它必须是顶层函数）。"), **diag)
     if kind == "forbidden":
         return _result(check, "fail", M(
             f"{fn} calls {emsg.split(' ')[0]}{where}, but this exercise asks you to implement it yourself.",
@@ -743,8 +744,13 @@ def _context(spec: ExerciseSpec, fn: str, args: list[Any], kwargs: dict[str, Any
         if first.ndim >= 2:
             counts.append((M("N, the number of rows", "行数 N"), int(first.shape[0])))
             counts.append((M("the number of columns", "列数"), int(first.shape[-1])))
-    seen = set()
-    counts = [(m, n) for m, n in counts if not (n in seen or seen.add(n))]
+    seen: set[int] = set()
+    unique = []
+    for m, n in counts:  # one hint per distinct count
+        if n not in seen:
+            seen.add(n)
+            unique.append((m, n))
+    counts = unique
     note_msg = None
     if note is not None:
         p = note.pair()

@@ -262,11 +262,11 @@ def _compare_sequence(actual: Any, expected: list | tuple, label: str, rtol: flo
     names = names or ctx.output_names or []
     labels = [names[i] if i < len(names) else f"{label}[{i}]" for i in range(n)]
     failures = [(i, compare(a, e, labels[i], rtol, atol, ctx)) for i, (a, e) in enumerate(zip(actual, expected))]
-    failures = [(i, f) for i, f in failures if f is not None]
-    if not failures:
+    found = [(i, f) for i, f in failures if f is not None]
+    if not found:
         return None
-    if len(failures) >= 2:
-        bad = [i for i, _ in failures]
+    if len(found) >= 2:
+        bad = [i for i, _ in found]
         for x in bad:
             for y in bad:
                 if x < y and compare(actual[x], expected[y], "", rtol, atol, Context()) is None \
@@ -276,9 +276,9 @@ def _compare_sequence(actual: Any, expected: list | tuple, label: str, rtol: flo
                           f"{labels[x]} 和 {labels[y]} 似乎放反了：每个位置上都是另一个应有的值。"),
                         {"swapped": [labels[x], labels[y]]},
                     )
-    i, first = failures[0]
-    if len(failures) > 1:
-        others = ", ".join(labels[j] for j, _ in failures[1:])
+    i, first = found[0]
+    if len(found) > 1:
+        others = ", ".join(labels[j] for j, _ in found[1:])
         first.message = first.message + M(f" ({others} also wrong.)", f"（{others} 也不对。）")
     first.diagnostics.setdefault("element", labels[i])
     return first

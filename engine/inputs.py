@@ -40,6 +40,7 @@ def materialize(arg: Any) -> Any:
     if isinstance(arg, RandomArray):
         rng = np.random.default_rng(arg.seed)
         shape = tuple(arg.shape)
+        out: np.ndarray
         if arg.random == "normal":
             out = rng.normal(arg.loc, arg.scale, shape)
         elif arg.random == "uniform":

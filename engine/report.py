@@ -7,6 +7,8 @@ heavy parts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -155,7 +157,7 @@ def _jsonable(value: Any) -> Any:
     return clean(value)
 
 
-def overall_status(statuses: list[str]) -> str:
+def overall_status(statuses: Sequence[str]) -> str:
     """``pass`` only when every check passed; a problem with the process wins, then
     errors, then wrong results; ``not-started`` when nothing else went wrong."""
     if statuses and all(s == "pass" for s in statuses):

@@ -39,8 +39,8 @@ def test_validate_catches_a_clash_with_the_shipped_content(kb, pack, shipped, wr
     write(pack, "concepts/neural-network.yaml", concept("neural-network"))
     r = kb("validate", str(pack))
     assert r.code == 1
-    assert (f"pack/concepts/neural-network.yaml:1:5: id: duplicate id 'neural-network': "
-            f"already defined at shipped/concepts/neural-network.yaml:1:5") in r.out.splitlines()
+    assert ("pack/concepts/neural-network.yaml:1:5: id: duplicate id 'neural-network': "
+            "already defined at shipped/concepts/neural-network.yaml:1:5") in r.out.splitlines()
 
 
 def test_validate_reports_every_bad_file_and_fails(kb, pack, write, monkeypatch):
