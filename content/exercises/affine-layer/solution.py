@@ -1,4 +1,3 @@
-import numpy as np
 
 
 def affine_forward(x, w, b):

@@ -1,4 +1,3 @@
-import numpy as np
 
 
 def dense_forward(x, W, b):

@@ -1,4 +1,3 @@
-import numpy as np
 
 
 def early_stopping(val_losses, patience, min_delta=0.0):

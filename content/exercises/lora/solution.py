@@ -1,4 +1,3 @@
-import numpy as np
 
 
 def lora_forward(x, W, A, B, alpha, r):

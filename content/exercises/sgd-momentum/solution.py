@@ -1,4 +1,3 @@
-import numpy as np
 
 
 def sgd_momentum_step(w, g, v, lr=0.01, beta=0.9):

@@ -1,7 +1,6 @@
 # Mistake: dw computed as dout.T @ x, the transpose of x.T @ dout (it only fits when D = M).
 # expect: dw
 # expect: transpose
-import numpy as np
 
 
 def affine_forward(x, w, b):

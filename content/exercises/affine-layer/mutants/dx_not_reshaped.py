@@ -1,7 +1,6 @@
 # Mistake: dx is left with shape (N, D) instead of being reshaped back to x's shape (N, d1, …, dk).
 # expect: dx
 # expect: shape
-import numpy as np
 
 
 def affine_forward(x, w, b):

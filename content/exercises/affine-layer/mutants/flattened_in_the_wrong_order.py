@@ -1,7 +1,6 @@
 # Mistake: flattens each example with its axes reversed (x.T.reshape), so features are fed to the wrong rows of w.
 # expect: out:
 # expect: row-major
-import numpy as np
 
 
 def affine_forward(x, w, b):

@@ -1,6 +1,5 @@
 # Mistake: adds eps outside the square root: (x − μ) / (σ + eps).
 # expect: √(σ² + eps)
-import numpy as np
 
 
 def batchnorm_forward(x, gamma, beta, eps=1e-5):

@@ -1,7 +1,6 @@
 # Mistake: dW computed as dout.T @ x, the transpose of x.T @ dout.
 # expect: dW
 # expect: transpose
-import numpy as np
 
 
 def dense_forward(x, W, b):

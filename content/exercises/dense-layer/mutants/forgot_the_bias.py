@@ -1,7 +1,6 @@
 # Mistake: the forward pass forgets to add the bias b.
 # expect: dense_forward:
 # expect: b must be added to every row
-import numpy as np
 
 
 def dense_forward(x, W, b):

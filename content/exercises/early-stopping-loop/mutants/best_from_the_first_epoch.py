@@ -1,6 +1,5 @@
 # Mistake: best starts at the first epoch's loss, so a NaN first epoch is never beaten.
 # expect: start best at inf
-import numpy as np
 
 
 def early_stopping(val_losses, patience, min_delta=0.0):

@@ -1,7 +1,8 @@
 # Mistake: uses the exact erf form where the exercise asks for the tanh approximation.
 # expect: tanh approximation
 # expect: 5e-4
-import numpy as np, math
+import numpy as np
+import math
 erf = np.vectorize(math.erf)
 
 

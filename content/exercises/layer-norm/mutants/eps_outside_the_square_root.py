@@ -1,6 +1,5 @@
 # Mistake: adds eps outside the square root: (x − μ) / (σ + eps).
 # expect: eps inside the square root
-import numpy as np
 
 
 def layernorm_forward(x, gamma, beta, eps=1e-5):

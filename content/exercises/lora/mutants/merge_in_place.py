@@ -1,6 +1,5 @@
 # Mistake: merges into W in place (W += ...), so the frozen pre-trained weight is overwritten.
 # expect: changed its input W
-import numpy as np
 
 
 def lora_forward(x, W, A, B, alpha, r):

@@ -1,6 +1,5 @@
 # Mistake: scales the low-rank update by alpha instead of alpha / r.
 # expect: alpha / r
-import numpy as np
 
 
 def lora_forward(x, W, A, B, alpha, r):

@@ -1,6 +1,5 @@
 # Mistake: the scale is inverted: r / alpha instead of alpha / r.
 # expect: alpha / r
-import numpy as np
 
 
 def lora_forward(x, W, A, B, alpha, r):

@@ -1,6 +1,5 @@
 # Mistake: copies the paper's ΔW = B A by transposing each factor, which gives (A B)ᵀ: the update is transposed.
 # expect: transposed update keeps the shape
-import numpy as np
 
 
 def lora_forward(x, W, A, B, alpha, r):

@@ -1,7 +1,6 @@
 # Mistake: returns the element-wise squared errors without taking the mean.
 # expect: single number
 # expect: reduce
-import numpy as np
 
 
 def mse(y_pred, y_true):

@@ -1,7 +1,6 @@
 # Mistake: relu zeroes the negative entries of x in place.
 # expect: changed its input x
 # expect: in place
-import numpy as np
 
 
 def relu(x):

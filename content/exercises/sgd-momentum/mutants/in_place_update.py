@@ -1,7 +1,6 @@
 # Mistake: updates w and v in place, changing the caller's arrays.
 # expect: changed its input
 # expect: in place
-import numpy as np
 
 
 def sgd_momentum_step(w, g, v, lr=0.01, beta=0.9):

@@ -1,7 +1,6 @@
 # Mistake: update order: steps w with the old velocity before updating v.
 # expect: w:
 # expect: w − lr·g
-import numpy as np
 
 
 def sgd_momentum_step(w, g, v, lr=0.01, beta=0.9):

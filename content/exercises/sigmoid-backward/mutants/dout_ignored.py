@@ -1,7 +1,6 @@
 # Mistake: returns the local gradient out·(1 − out) without multiplying by dout.
 # expect: sigmoid_backward:
 # expect: out·(1 − out)
-import numpy as np
 
 
 def sigmoid_backward(dout, out):

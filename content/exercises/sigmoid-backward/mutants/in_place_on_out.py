@@ -1,7 +1,6 @@
 # Mistake: computes the gradient in out's memory (out *= 1 - out; out *= dout), changing the cached output.
 # expect: changed its input out
 # expect: in place
-import numpy as np
 
 
 def sigmoid_backward(dout, out):

@@ -1,6 +1,5 @@
 # Mistake: averages over the broadcast axes: every use of an input element adds its whole gradient.
 # expect: sum
-import numpy as np
 
 
 def unbroadcast(grad, shape):

@@ -1,6 +1,5 @@
 # Mistake: sums the extra axes at the end instead of the front (broadcasting aligns shapes on the right).
 # expect: added in front
-import numpy as np
 
 
 def unbroadcast(grad, shape):
