@@ -101,18 +101,23 @@ def course_order(ex: "Exercise") -> tuple[int, int, str]:
     return (TRACK_ORDER.index(track) if track in TRACK_ORDER else len(TRACK_ORDER), ex.difficulty, ex.id)
 
 
-def all_exercises(extra_roots: list[str] | None = None) -> list["Exercise"]:
-    """Every exercise in the content roots, in course order: by track, then difficulty."""
-    from kb.catalog import Catalog
+def course(cat: Any) -> list["Exercise"]:
+    """Every exercise of ``cat`` in course order: by track, then difficulty."""
     from kb.schema import Exercise
+
+    found = (cat.get(s.id) for s in cat.list(kind="exercise"))
+    return sorted((e for e in found if isinstance(e, Exercise)), key=course_order)
+
+
+def all_exercises(extra_roots: list[str] | None = None) -> list["Exercise"]:
+    """Every exercise in the content roots, in course order."""
+    from kb.catalog import Catalog
 
     cat = Catalog.open(extra_roots)
     try:
-        found = [cat.get(s.id) for s in cat.list(kind="exercise")]
+        return course(cat)
     finally:
         cat.close()
-    exercises = [e for e in found if isinstance(e, Exercise)]
-    return sorted(exercises, key=course_order)
 
 
 @dataclass
@@ -149,14 +154,13 @@ def _next_in(cat: Any, ex: "Exercise", done: set[str]) -> Next | None:
         if ex.id not in refs:
             continue
         for ref in refs[refs.index(ex.id) + 1:]:
-            following = cat.get(ref)
-            if isinstance(following, Exercise) and ref not in done:
+            following = cat.get(ref) if ref not in done else None
+            if isinstance(following, Exercise):
                 return Next(following, path.title.model_dump())
-    course = sorted((e for e in (cat.get(s.id) for s in cat.list(kind="exercise")) if isinstance(e, Exercise)),
-                    key=course_order)
-    ids = [e.id for e in course]
+    ordered = course(cat)
+    ids = [e.id for e in ordered]
     start = ids.index(ex.id) + 1 if ex.id in ids else 0
-    for following in course[start:] + course[:start]:
+    for following in ordered[start:] + ordered[:start]:
         if following.id not in done:
             return Next(following, None)
     return None

@@ -135,12 +135,10 @@ class BrowseScreen(KbScreen):
             statuses = services.store.exercise_statuses()
         course = {}
         if kind == "exercise":  # the course order (track, then difficulty), as the CLI lists it
-            from kb.exercises import course_order
+            from kb.exercises import course as in_order
 
-            for row in rows:
-                ex = services.catalog.get(row.id)
-                if ex is not None:
-                    course[row.id] = (course_order(ex), getattr(ex, "track", "foundations"))
+            for position, ex in enumerate(in_order(services.catalog)):
+                course[ex.id] = ((position,), ex.track)
         self.post_message(self.Listed(rows, kind, tag, statuses, course))
 
     def on_browse_screen_listed(self, message: Listed) -> None:
@@ -149,7 +147,7 @@ class BrowseScreen(KbScreen):
         order = {kind: i for i, kind in enumerate(KIND_ORDER)}
         self.course = message.course
         if self.course:
-            self.rows = sorted(message.rows, key=lambda r: self.course.get(r.id, ((99, 9, r.id), ""))[0])
+            self.rows = sorted(message.rows, key=lambda r: self.course.get(r.id, ((10**9,), ""))[0])
         else:
             self.rows = sorted(message.rows, key=lambda r: (order.get(r.kind, len(order)),
                                                              pick(r.title, "en", mark=False).casefold()))
