@@ -68,6 +68,27 @@ def app_command(args: argparse.Namespace) -> str:
     return shlex.join(argv)
 
 
+def child_pids() -> list[int]:
+    """This process's child processes, zombies included (they are not reaped yet);
+    empty where there is no /proc."""
+    me, found = os.getpid(), []
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 1 and int(fields[1]) == me:
+            found.append(int(name))
+    return found
+
+
 def _server_class():
     import asyncio
     import logging
@@ -118,6 +139,14 @@ def _server_class():
             # session's kb process (textual-serve tells it to quit and waits for it).
             await asyncio.gather(*(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server stopped")
                                    for ws in list(self.sockets)), return_exceptions=True)
+            # Then wait (bounded) for the sessions to end and their processes to be
+            # reaped: asyncio reaps a child from a thread and reports to the loop, and a
+            # report that finds the loop closed prints a traceback at exit.
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 10
+            while (self.sockets or child_pids()) and loop.time() < deadline:
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.1)
 
         def learner(self, request: web.Request) -> str | None:
             """The learner named by --user-header (None without that option), or 403."""
@@ -168,9 +197,11 @@ def _server_class():
             except Exception as error:  # noqa: BLE001 - one session's failure is logged, not fatal
                 log.exception(error)
             finally:
-                self.sockets.discard(websocket)
-                if app_service is not None:
-                    await app_service.stop()
+                try:
+                    if app_service is not None:
+                        await app_service.stop()
+                finally:
+                    self.sockets.discard(websocket)
             return websocket
 
     return KbServer
