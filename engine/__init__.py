@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from engine.spec import ExerciseSpec
 
 
-def check(spec: "ExerciseSpec", learner_file: str | os.PathLike, *, worker: Worker | None = None) -> Report:
+def check(spec: "ExerciseSpec", learner_file: str | os.PathLike[str], *, worker: Worker | None = None) -> Report:
     """Check ``learner_file`` against ``spec`` (an ExerciseSpec, or kb's Exercise).
 
     The learner's code runs only in a child ``python -I`` process with limits; the

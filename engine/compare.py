@@ -6,11 +6,12 @@ transposed array, swapped tuple elements, an accidental broadcast)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from engine.diagnostics import ValueDiagnostics, array_values, gradient_band
 from engine.report import Message
 
 M = Message
@@ -27,7 +28,12 @@ class Opaque:
 @dataclass
 class Failure:
     message: Message
-    diagnostics: dict[str, Any] = field(default_factory=dict)
+    details: ValueDiagnostics = field(default_factory=ValueDiagnostics)
+
+    @property
+    def diagnostics(self) -> dict[str, Any]:
+        """``details`` in its JSON form."""
+        return self.details.to_dict()
 
 
 @dataclass
@@ -105,7 +111,7 @@ def type_name(v: Any) -> str:
     return type(v).__name__
 
 
-def show_inputs(ctx: Context, index: tuple[int, ...] | None = None, out_shape: tuple | None = None) -> Message | None:
+def show_inputs(ctx: Context, index: tuple[int, ...] | None = None, out_shape: tuple[int, ...] | None = None) -> Message | None:
     """The inputs that produced a failure: small ones whole, large ones by shape and,
     for an element-wise result, the element (or row) at the failing index."""
     parts_en, parts_zh = [], []
@@ -184,13 +190,13 @@ def _compare_scalar(actual: Any, expected: Any, label: str, rtol: float, atol: f
             return Failure(
                 M(f"{label}: expected a single number, got an array of shape {fmt_shape(actual.shape)}.{extra_en}",
                   f"{label}：应返回一个数（标量），实际返回了形状为 {fmt_shape(actual.shape)} 的数组。{extra_zh}"),
-                {"expected_type": "scalar", "actual_shape": list(actual.shape)},
+                ValueDiagnostics(expected_type="scalar", actual_shape=tuple(actual.shape)),
             )
     if not is_number(actual):
         return Failure(
             M(f"{label}: expected a number, got {type_name(actual)}.",
               f"{label}：应返回一个数，实际为 {type_name(actual)}。"),
-            {"expected_type": "scalar", "actual_type": type_name(actual)},
+            ValueDiagnostics(expected_type="scalar", actual_type=type_name(actual)),
         )
     return _compare_values(_as_scalar_array(actual), _as_scalar_array(expected), label, rtol, atol, ctx)
 
@@ -200,24 +206,24 @@ def _compare_array(actual: Any, expected: np.ndarray, label: str, rtol: float, a
         return Failure(
             M(f"{label}: returned a Python {type(actual).__name__}; return a NumPy array (np.ndarray).",
               f"{label}：返回的是 Python {type(actual).__name__}，请返回 NumPy 数组（np.ndarray）。"),
-            {"actual_type": type(actual).__name__},
+            ValueDiagnostics(actual_type=type(actual).__name__),
         )
     if not isinstance(actual, np.ndarray):
         return Failure(
             M(f"{label}: expected an array of shape {fmt_shape(expected.shape)}, got {type_name(actual)}.",
               f"{label}：应返回形状为 {fmt_shape(expected.shape)} 的数组，实际为 {type_name(actual)}。"),
-            {"expected_shape": list(expected.shape), "actual_type": type_name(actual)},
+            ValueDiagnostics(expected_shape=tuple(expected.shape), actual_type=type_name(actual)),
         )
     if actual.shape != expected.shape:
         return Failure(shape_message(label, actual.shape, expected.shape, actual, expected),
-                       {"expected_shape": list(expected.shape), "actual_shape": list(actual.shape)})
+                       ValueDiagnostics(expected_shape=tuple(expected.shape), actual_shape=tuple(actual.shape)))
     if actual.dtype != expected.dtype:
         return Failure(
             M(f"{label}: dtype {actual.dtype}, expected {expected.dtype}."
               + (" Integer arithmetic somewhere (e.g. np.zeros_like of an integer array)?" if actual.dtype.kind in "iu" and expected.dtype.kind == "f" else ""),
               f"{label}：dtype 为 {actual.dtype}，应为 {expected.dtype}。"
               + ("是否在某处用了整数运算（例如对整数数组用了 np.zeros_like）？" if actual.dtype.kind in "iu" and expected.dtype.kind == "f" else "")),
-            {"expected_dtype": str(expected.dtype), "actual_dtype": str(actual.dtype)},
+            ValueDiagnostics(expected_dtype=str(expected.dtype), actual_dtype=str(actual.dtype)),
         )
     if expected.dtype.kind not in "iufb":
         if np.array_equal(actual, expected):
@@ -226,7 +232,7 @@ def _compare_array(actual: Any, expected: np.ndarray, label: str, rtol: float, a
     return _compare_values(actual, expected, label, rtol, atol, ctx)
 
 
-def shape_message(label: str, got: tuple, want: tuple, actual: Any = None, expected: Any = None) -> Message:
+def shape_message(label: str, got: tuple[int, ...], want: tuple[int, ...], actual: Any = None, expected: Any = None) -> Message:
     en = f"{label}: shape {fmt_shape(got)}, expected {fmt_shape(want)}."
     zh = f"{label}：形状为 {fmt_shape(got)}，应为 {fmt_shape(want)}。"
     if len(got) == 2 and len(want) == 2 and got == want[::-1]:
@@ -244,20 +250,20 @@ def shape_message(label: str, got: tuple, want: tuple, actual: Any = None, expec
     return M(en, zh)
 
 
-def _compare_sequence(actual: Any, expected: list | tuple, label: str, rtol: float, atol: float, ctx: Context, names: list[str] | None = None) -> Failure | None:
+def _compare_sequence(actual: Any, expected: list[Any] | tuple[Any, ...], label: str, rtol: float, atol: float, ctx: Context, names: list[str] | None = None) -> Failure | None:
     n = len(expected)
     kind = "tuple" if isinstance(expected, tuple) else "list"
     if not isinstance(actual, (tuple, list)):
         return Failure(
             M(f"{label}: expected a {kind} of {n} values, got {type_name(actual)}.",
               f"{label}：应返回包含 {n} 个值的 {kind}，实际为 {type_name(actual)}。"),
-            {"expected_type": kind, "actual_type": type_name(actual)},
+            ValueDiagnostics(expected_type=kind, actual_type=type_name(actual)),
         )
     if len(actual) != n:
         return Failure(
             M(f"{label}: returned {len(actual)} values, expected {n}.",
               f"{label}：返回了 {len(actual)} 个值，应为 {n} 个。"),
-            {"expected_length": n, "actual_length": len(actual)},
+            ValueDiagnostics(expected_length=n, actual_length=len(actual)),
         )
     names = names or ctx.output_names or []
     labels = [names[i] if i < len(names) else f"{label}[{i}]" for i in range(n)]
@@ -274,17 +280,18 @@ def _compare_sequence(actual: Any, expected: list | tuple, label: str, rtol: flo
                     return Failure(
                         M(f"{labels[x]} and {labels[y]} look swapped: each holds the value expected for the other.",
                           f"{labels[x]} 和 {labels[y]} 似乎放反了：每个位置上都是另一个应有的值。"),
-                        {"swapped": [labels[x], labels[y]]},
+                        ValueDiagnostics(swapped=(labels[x], labels[y])),
                     )
     i, first = found[0]
     if len(found) > 1:
         others = ", ".join(labels[j] for j, _ in found[1:])
         first.message = first.message + M(f" ({others} also wrong.)", f"（{others} 也不对。）")
-    first.diagnostics.setdefault("element", labels[i])
+    if first.details.element is None:
+        first.details = replace(first.details, element=labels[i])
     return first
 
 
-def _compare_dict(actual: Any, expected: dict, label: str, rtol: float, atol: float, ctx: Context) -> Failure | None:
+def _compare_dict(actual: Any, expected: dict[Any, Any], label: str, rtol: float, atol: float, ctx: Context) -> Failure | None:
     if not isinstance(actual, dict):
         return Failure(M(f"{label}: expected a dict, got {type_name(actual)}.",
                          f"{label}：应返回 dict，实际为 {type_name(actual)}。"))
@@ -333,8 +340,8 @@ def _compare_values(actual: np.ndarray, expected: np.ndarray, label: str, rtol: 
             msg = msg + M(f" Case: {ctx.note.en}.", f"用例：{ctx.note.zh}。")
         if shown:
             msg = msg + M(" ", "") + shown
-        return Failure(msg, {"index": list(idx), "expected": fmt_num(e[idx]), "actual": what,
-                             "nonfinite": int(nonfinite_bad.sum()), "size": int(a.size)})
+        return Failure(msg, ValueDiagnostics(index=idx, expected=fmt_num(e[idx]), actual=what,
+                                             nonfinite=int(nonfinite_bad.sum()), size=int(a.size)))
     both = a_fin & e_fin
     err = np.where(both, np.abs(a - e), 0.0)
     tol = atol + rtol * np.abs(np.where(both, e, 0.0))
@@ -343,10 +350,10 @@ def _compare_values(actual: np.ndarray, expected: np.ndarray, label: str, rtol: 
         return None
     ratio = np.where(bad, err / np.maximum(tol, 1e-300), 0.0)
     idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(ratio)), a.shape)) if a.ndim else ()
-    return _worst_message(label, a, e, idx, int(bad.sum()), ctx, _symptom(a, e, ctx))
+    return _worst_message(label, a, e, idx, int(bad.sum()), ctx, symptom(a, e, ctx))
 
 
-def _worst_message(label: str, a: np.ndarray, e: np.ndarray, idx: tuple, n_bad: int, ctx: Context, symptom: Message | None) -> Failure:
+def _worst_message(label: str, a: np.ndarray, e: np.ndarray, idx: tuple[int, ...], n_bad: int, ctx: Context, symptom: Message | None) -> Failure:
     av, ev = a[idx], e[idx]
     abs_err = abs(float(av) - float(ev))
     rel_err = abs_err / abs(float(ev)) if float(ev) != 0 else float("inf")
@@ -366,21 +373,12 @@ def _worst_message(label: str, a: np.ndarray, e: np.ndarray, idx: tuple, n_bad: 
     shown = show_inputs(ctx, idx if idx else None, a.shape)
     if shown:
         msg = msg + M(" ", "") + shown
-    diag = {
-        "index": list(idx),
-        "expected": float(ev),
-        "actual": float(av),
-        "abs_error": abs_err,
-        "rel_error": rel_err,
-        "wrong": n_bad,
-        "size": int(a.size),
-    }
-    if symptom is not None:
-        diag["symptom"] = symptom.en
-    if a.size <= 16:
-        diag["expected_all"] = e.tolist()
-        diag["actual_all"] = a.tolist()
-    return Failure(msg, diag)
+    small = a.size <= 16
+    return Failure(msg, ValueDiagnostics(
+        index=idx, expected=float(ev), actual=float(av), abs_error=abs_err, rel_error=rel_err, wrong=n_bad,
+        size=int(a.size), symptom=symptom.en if symptom is not None else None,
+        expected_all=array_values(e.tolist()) if small else None,
+        actual_all=array_values(a.tolist()) if small else None))
 
 
 def _has_decimals(a: np.ndarray, k: int) -> bool:
@@ -417,7 +415,7 @@ def _precision_symptom(a: np.ndarray, e: np.ndarray) -> Message | None:
     return None
 
 
-def _symptom(a: np.ndarray, e: np.ndarray, ctx: Context) -> Message | None:
+def symptom(a: np.ndarray, e: np.ndarray, ctx: Context) -> Message | None:
     """Name the pattern behind a mismatch, when there is one."""
     precision = _precision_symptom(a, e)
     if precision is not None:
@@ -476,16 +474,22 @@ def _factor_message(k: float, ctx: Context, size: int = 2) -> Message | None:
 
 def relative_error(a: np.ndarray, n: np.ndarray) -> np.ndarray:
     """CS231n's element-wise relative error |a - n| / max(1e-8, |a| + |n|)."""
-    return np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))
+    err: np.ndarray = np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))
+    return err
+
+
+_BAND_WORDS = {
+    "good": M("good (≤ 1e-7)", "良好（≤ 1e-7）"),
+    "ok": M("acceptable (≤ 1e-4; fine near kinks)", "可接受（≤ 1e-4；在不可导点附近正常）"),
+    "suspicious": M("suspicious (1e-4 … 1e-2)", "可疑（1e-4 … 1e-2）"),
+    "wrong": M("wrong (> 1e-2)", "错误（> 1e-2）"),
+}
 
 
 def band(err: float) -> tuple[str, Message]:
+    """The band of a gradient's relative error (``engine.diagnostics.gradient_band``)
+    and how a message names it."""
     if not np.isfinite(err):
         return "wrong", M("wrong", "错误")
-    if err <= 1e-7:
-        return "good", M("good (≤ 1e-7)", "良好（≤ 1e-7）")
-    if err <= 1e-4:
-        return "ok", M("acceptable (≤ 1e-4; fine near kinks)", "可接受（≤ 1e-4；在不可导点附近正常）")
-    if err <= 1e-2:
-        return "suspicious", M("suspicious (1e-4 … 1e-2)", "可疑（1e-4 … 1e-2）")
-    return "wrong", M("wrong (> 1e-2)", "错误（> 1e-2）")
+    name = gradient_band(err)
+    return name, _BAND_WORDS[name]

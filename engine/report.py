@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from engine.diagnostics import Diagnostics, parse
+
 Status = Literal[
     "pass", "fail", "error", "timeout", "memory", "crashed", "output-limit", "not-started"
 ]
@@ -46,11 +48,23 @@ class Message:
 @dataclass
 class CheckResult:
     name: str  # the check's stable id (e.g. "stability", "value-1")
-    kind: str  # value, stability, immutability, property, gradient, training
+    kind: str  # value, stability, immutability, property, gradient, training, trajectory, language-model
     status: Status
     message: Message
     title: Message  # human label of the check
+    # The JSON form, as stored and sent; read it typed through ``details``.
     diagnostics: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, name: str, kind: str, status: Status, message: Message, title: Message,
+           details: Diagnostics) -> "CheckResult":
+        return cls(name, kind, status, message, title, details.to_dict())
+
+    @property
+    def details(self) -> Diagnostics:
+        """The diagnostics as the kind's typed object (``GradientDiagnostics`` for a
+        gradient check...). Decoded on each access, so it always shows ``diagnostics``."""
+        return parse(self.kind, self.diagnostics)
 
     @property
     def passed(self) -> bool:

@@ -5,6 +5,7 @@ learner's own traceback lines). The same report ``kb exercise check`` prints."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.cells import set_cell_size
@@ -27,7 +28,13 @@ WORD = {
 def num(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
+    if isinstance(value, tuple):  # a row of a small 2-D result
+        return str(_as_lists(value))
     return str(value)
+
+
+def _as_lists(value: Any) -> Any:
+    return [_as_lists(v) for v in value] if isinstance(value, tuple) else value
 
 
 def headline(report, lang: str) -> Text:
@@ -39,41 +46,72 @@ def headline(report, lang: str) -> Text:
     return text
 
 
-def band(rel_error: float) -> tuple[str, str, str]:
-    """CS231n's reading of a gradient check's relative error."""
-    if rel_error <= 1e-7:
-        return "good", "很好", "green"
-    if rel_error <= 1e-4:
-        return "fine for kinks", "有折点时可接受", "yellow"
-    if rel_error <= 1e-2:
-        return "suspicious", "可疑", "yellow"
-    return "wrong", "错误", "red"
+# How the workspace names the engine's gradient bands (engine.diagnostics.GRADIENT_BANDS).
+BAND = {
+    "good": ("good", "良好", "green"),
+    "ok": ("acceptable", "可接受", "yellow"),
+    "suspicious": ("suspicious", "可疑", "yellow"),
+    "wrong": ("wrong", "错误", "red"),
+}
+
+
+def band_legend(lang: str) -> str:
+    """``bands: ≤1e-7 good · ≤1e-4 acceptable …``, from the engine's limits."""
+    from engine.diagnostics import GRADIENT_BANDS
+
+    parts, below = [], 0.0
+    for name, limit in GRADIENT_BANDS:
+        bound = f"≤{limit:.0e}" if math.isfinite(limit) else f">{below:.0e}"
+        below = limit
+        en, zh, _ = BAND[name]
+        if name == "ok":  # the usual reading of a kink (ReLU at 0), not a bug
+            en, zh = en + " near kinks", "不可导点附近" + zh
+        parts.append(f"{bound.replace('e-0', 'e-')} {tr(lang, en, zh)}")
+    return tr(lang, "bands: ", "区间：") + " · ".join(parts)
+
+
+def gradient_text(details, lang: str, *, compact: bool = False) -> Text:
+    """Per gradient, its largest relative error and the band the engine put it in: one
+    line each with the bands' legend, or (``compact``, for a pass) all on one line."""
+    from engine.diagnostics import gradient_band
+
+    out = Text()
+    errors = list((details.rel_errors or {}).items())
+    for i, (name, err) in enumerate(errors):
+        which = (details.bands or {}).get(name) or gradient_band(err)
+        en, zh, colour = BAND.get(which, BAND["wrong"])
+        if compact:
+            out.append("      " if i == 0 else " · ", style="dim")
+            out.append(f"{name} {err:.1e} ", style="dim")
+            out.append(tr(lang, en, zh), style=colour)
+            continue
+        out.append(tr(lang, f"      {name}: relative error {err:.2e}, ", f"      {name}：相对误差 {err:.2e}，"), style="dim")
+        out.append(tr(lang, en, zh) + "\n", style=colour)
+    if errors and not compact:
+        out.append(f"      {band_legend(lang)}\n", style="dim")
+    return out
 
 
 def diagnostics_text(check, lang: str) -> Text:
-    d = check.diagnostics or {}
+    from engine.diagnostics import GradientDiagnostics, ValueDiagnostics
+
+    d = check.details
     out = Text()
-    expected, actual = d.get("expected_all"), d.get("actual_all")
-    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual) and 0 < len(expected) <= 12:
-        out.append(tr(lang, "      expected        actual\n", "      应为            实际\n"), style="dim")
-        for e, a in zip(expected, actual):
-            same = e == a or (isinstance(e, float) and isinstance(a, float) and abs(e - a) <= 1e-9 * max(1.0, abs(e)))
-            out.append("      " + set_cell_size(num(e), 16))
-            out.append(num(a) + "\n", style="" if same else "bold red")
-    for key in ("rel_error", "max_rel_error", "relative_error"):
-        value = d.get(key)
-        if check.kind == "gradient" and isinstance(value, (int, float)):
-            en, zh, colour = band(float(value))
-            out.append(tr(lang, f"      relative error {value:.2e}: ", f"      相对误差 {value:.2e}："), style="dim")
-            out.append(tr(lang, en, zh) + "\n", style=colour)
-            out.append(tr(lang, "      bands: ≤1e-7 good · ≤1e-4 kinks · ≤1e-2 suspicious · >1e-2 wrong\n",
-                          "      区间：≤1e-7 很好 · ≤1e-4 折点 · ≤1e-2 可疑 · >1e-2 错误\n"), style="dim")
-            break
-    for frame in d.get("traceback") or []:
-        if isinstance(frame, (list, tuple)) and len(frame) >= 3:
-            line, fn, source = frame[:3]
-            out.append(tr(lang, f"      line {line}", f"      第 {line} 行"), style="bold")
-            out.append(tr(lang, f" in {fn}: {source}\n", f"（{fn}）：{source}\n"))
+    if isinstance(d, ValueDiagnostics):
+        expected, actual = d.expected_all, d.actual_all
+        if isinstance(expected, tuple) and isinstance(actual, tuple) and len(expected) == len(actual) \
+                and 0 < len(expected) <= 12:
+            out.append(tr(lang, "      expected        actual\n", "      应为            实际\n"), style="dim")
+            for e, a in zip(expected, actual):
+                same = e == a or (isinstance(e, float) and isinstance(a, float)
+                                  and abs(e - a) <= 1e-9 * max(1.0, abs(e)))
+                out.append("      " + set_cell_size(num(e), 16))
+                out.append(num(a) + "\n", style="" if same else "bold red")
+    if isinstance(d, GradientDiagnostics):
+        out.append_text(gradient_text(d, lang))
+    for frame in d.traceback or ():
+        out.append(tr(lang, f"      line {frame.line}", f"      第 {frame.line} 行"), style="bold")
+        out.append(tr(lang, f" in {frame.function}: {frame.source}\n", f"（{frame.function}）：{frame.source}\n"))
     out.rstrip()
     return out
 
@@ -83,6 +121,11 @@ def check_text(check, lang: str, *, same_as_above: bool = False) -> Text:
     text.append(f"{MARK.get(check.status, '?')} ", style=STYLE.get(check.status, ""))
     text.append(check.title.get(lang), style="bold" if check.status != "pass" else "")
     if check.status == "pass":
+        bands = gradient_text(check.details, lang, compact=True) if check.kind == "gradient" else Text()
+        if bands.plain:  # how close a passing gradient is (≤ 1e-4 passes, but is it exact?)
+            text.append("\n")
+            text.append_text(bands)
+            text.rstrip()
         return text
     if same_as_above:
         text.append(tr(lang, " (same as above)", "（同上）"), style="dim")
@@ -117,12 +160,8 @@ def output_text(report, lang: str) -> Text:
 def loss_history(report) -> list[float] | None:
     """The learner's mean loss per epoch from a training check, when the engine sent it."""
     for check in report.checks:
-        if check.kind == "training":
-            d = check.diagnostics or {}
-            for key in ("history", "loss_history", "losses"):
-                values = d.get(key)
-                if isinstance(values, list) and values:
-                    return [float(v) for v in values if isinstance(v, (int, float))]
+        if check.kind == "training" and check.details.history:
+            return [float(v) for v in check.details.history]
     return None
 
 
