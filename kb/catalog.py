@@ -15,6 +15,7 @@ Nothing here imports Textual.
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -22,13 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from kb.index.current import RefreshStats, connect_read_only, current_files, index_path, remove_index
+from kb.index.current import (TAGS_FILE, RefreshStats, connect_read_only, current_files, index_path,
+                              remove_index)
 from kb.search import Hit, search
 from kb.text import Bilingual
 
 if TYPE_CHECKING:
     from kb.loader import Problem
-    from kb.schema import EntryBase, QuizItem
+    from kb.schema import Entry, QuizItem
 
 T = TypeVar("T")
 
@@ -82,6 +84,41 @@ def _text(en: str, zh: str) -> Text:
 
 
 _ACTIVE = "active IS 1"
+_LABELS_MAX_BYTES = 1 << 20  # as the loader's limit for any content file
+
+
+def read_tag_labels(path: Path) -> dict[str, Text]:
+    """slug → label from one root's tags file, read without pydantic (the read path stays
+    light); what is not a well-formed label is left out, and ``kb validate`` says why.
+    Parser events come first: no anchors, no deep nesting reach the composer."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        if path.stat().st_size > _LABELS_MAX_BYTES:
+            return {}
+        text = path.read_bytes().decode("utf-8-sig")
+        depth = 0
+        for event in yaml.parse(text, Loader=loader):
+            if getattr(event, "anchor", None) is not None:
+                return {}
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > 3:
+                    return {}
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        data = yaml.load(text, Loader=loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    out: dict[str, Text] = {}
+    for slug, label in (data.items() if isinstance(data, dict) else ()):
+        if isinstance(slug, str) and isinstance(label, dict):
+            en, zh = label.get("en"), label.get("zh")
+            en, zh = (v if isinstance(v, str) and v.strip() else None for v in (en, zh))
+            if en or zh:
+                out[slug] = Text(en, zh)
+    return out
 
 
 class Catalog:
@@ -94,6 +131,7 @@ class Catalog:
         self._conns: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.last_refresh: RefreshStats | None = None
+        self._labels: tuple[tuple, dict[str, Text]] | None = None  # (files' fingerprint, labels)
 
     @classmethod
     def open(cls, extra_roots: list[str] | None = None, *, do_refresh: bool = True,
@@ -194,7 +232,7 @@ class Catalog:
         rows = self._rows(f"SELECT data FROM entries WHERE id = ? AND {_ACTIVE} LIMIT 1", (ident,))
         return json.loads(rows[0][0]) if rows else None
 
-    def get(self, ident: str) -> "EntryBase | None":
+    def get(self, ident: str) -> "Entry | None":
         rows = self._rows(f"SELECT kind, data FROM entries WHERE id = ? AND {_ACTIVE} LIMIT 1", (ident,))
         if not rows:
             return None
@@ -221,28 +259,72 @@ class Catalog:
                     for rowid, ident, kind, t_en, t_zh, s_en, s_zh in rows]
         return self._read(query)
 
-    def list(self, kind: str | None = None, tag: str | None = None) -> list[Summary]:
+    def list(self, kind: str | None = None, tag: str | None = None) -> builtins.list[Summary]:
         where, params = ["1"], []
         if kind:
             where.append("kind = ?")
             params.append(kind)
         if tag:
             where.append("rowid IN (SELECT entry_rowid FROM tags WHERE tag = ?)")
-            params.append(tag)
+            params.append(self.resolve_tag(tag))
         return self._summaries(" AND ".join(where), params, " ORDER BY kind, id")
 
     def counts(self) -> dict[str, int]:
         return dict(self._rows(f"SELECT kind, count(*) FROM entries WHERE {_ACTIVE} GROUP BY kind"))
 
-    def tags(self) -> list[tuple[str, int]]:
+    def tags(self) -> builtins.list[tuple[str, int]]:
         return self._rows("SELECT t.tag, count(*) FROM tags AS t JOIN entries AS e ON e.rowid = t.entry_rowid"
                           " WHERE e.active IS 1 GROUP BY t.tag ORDER BY t.tag")
 
+    # -- tag labels: entries carry slugs, learners read labels ---------------------------
+
+    def tag_labels(self) -> dict[str, Text]:
+        """slug → label from the roots' tags files (the first root's label wins), read
+        again only when one of those files changed."""
+        files = [root / TAGS_FILE for root in self.roots]
+        key: builtins.list[tuple[int, int] | None] = []
+        for f in files:
+            try:
+                st = f.stat()
+                key.append((st.st_size, st.st_mtime_ns))
+            except OSError:
+                key.append(None)
+        cached = self._labels
+        if cached is not None and cached[0] == tuple(key):
+            return cached[1]
+        labels: dict[str, Text] = {}
+        for f, k in zip(files, key):
+            if k is not None:
+                for slug, label in read_tag_labels(f).items():
+                    labels.setdefault(slug, label)
+        self._labels = (tuple(key), labels)
+        return labels
+
+    def tag_label(self, slug: str, lang: str) -> str:
+        """A tag as a learner reads it: its label in ``lang``, else in the other language,
+        else the slug itself (a pack's tag nobody labelled)."""
+        label = self.tag_labels().get(slug)
+        if label is None:
+            return slug
+        text, _ = label.get(lang)
+        return text or slug
+
+    def resolve_tag(self, tag: str) -> str:
+        """The slug a learner means by ``tag``: a slug as it is, or a label in either
+        language (case and spacing aside); unknown text comes back unchanged."""
+        if self._rows("SELECT 1 FROM tags WHERE tag = ? LIMIT 1", (tag,)):
+            return tag
+        want = " ".join(tag.casefold().split())
+        for slug, label in self.tag_labels().items():
+            if want in (" ".join((label.en or "").casefold().split()), " ".join((label.zh or "").casefold().split())):
+                return slug
+        return tag
+
     def search(self, query: str, *, kind: str | None = None, limit: int = 20, lang: str = "en",
-               mode: str = "all") -> list[Hit]:
+               mode: str = "all") -> builtins.list[Hit]:
         return self._read(lambda c: search(c, query, kind=kind, limit=limit, lang=lang, mode=mode))
 
-    def backlinks(self, ident: str) -> list[Backlink]:
+    def backlinks(self, ident: str) -> builtins.list[Backlink]:
         """Entries that link to ``ident`` (related, prerequisites, concepts, steps...)."""
         rows = self._rows("SELECT e.id, l.field FROM links AS l JOIN entries AS e ON e.rowid = l.entry_rowid"
                           " WHERE l.dst = ? AND e.active IS 1 AND e.id != ?", (ident, ident))
@@ -255,11 +337,11 @@ class Catalog:
         summaries = {sm.id: sm for sm in self._summaries(f"id IN ({', '.join('?' * len(ids))})", ids)}
         return [Backlink(summaries[i], f) for i, f in sorted(fields.items()) if i in summaries]
 
-    def _items(self, where: str, params: list) -> list[tuple[str, str]]:
+    def _items(self, where: str, params: builtins.list[Any]) -> builtins.list[tuple[str, str]]:
         return self._rows("SELECT e.id, i.data FROM quiz_items AS i JOIN entries AS e ON e.rowid = i.entry_rowid"
                           f" WHERE e.active IS 1{where}", params)
 
-    def quiz_items(self, concept: str | None = None, tag: str | None = None) -> list[tuple[str, "QuizItem"]]:
+    def quiz_items(self, concept: str | None = None, tag: str | None = None) -> builtins.list[tuple[str, "QuizItem"]]:
         """(quiz id, item) pairs, optionally for one concept or one tag (the quiz's tags
         or the tags of the concepts the item tests)."""
         from pydantic import TypeAdapter
@@ -271,6 +353,7 @@ class Catalog:
             where += " AND i.pk IN (SELECT item_pk FROM quiz_item_concepts WHERE concept = ?)"
             params.append(concept)
         if tag:
+            tag = self.resolve_tag(tag)
             where += (" AND (e.rowid IN (SELECT entry_rowid FROM tags WHERE tag = ?)"
                       " OR i.pk IN (SELECT item_pk FROM quiz_item_concepts WHERE concept IN ("
                       "SELECT e2.id FROM entries AS e2 JOIN tags AS t2 ON t2.entry_rowid = e2.rowid"
@@ -290,7 +373,7 @@ class Catalog:
 
         return rows[0][0], TypeAdapter(QuizItem).validate_json(rows[0][1])
 
-    def problems(self) -> "list[Problem]":
+    def problems(self) -> "builtins.list[Problem]":
         from kb.loader import Problem
 
         rows = self._rows("SELECT path, line, col, field, message, severity FROM problems"

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.links import Link, Record, cross_check, item_records, links_of, missing_translations
-from kb.loader import Loaded, Problem, content_files, load_file, _mark_for
-from kb.schema import EntryBase
+from kb.loader import TAGS_FILE, Loaded, Problem, TagLabel, content_files, load_file, load_tags, mark_for
+from kb.schema import Entry
 
 
 def display_path(path: Path) -> str:
@@ -28,7 +28,7 @@ def check_loaded(loaded: Loaded, rel: str, order: int) -> tuple[list[Problem], l
     if entry is None:
         return list(loaded.problems), [], []
     problems = list(loaded.problems) + missing_translations(entry, loaded.marks, rel)
-    line, col = _mark_for(("id",), loaded.marks)
+    line, col = mark_for(("id",), loaded.marks)
     records = [Record(entry.id, entry.kind, rel, line, col, order)]
     records += item_records(entry, loaded.marks, rel, order)
     links = [(rel, link) for link in links_of(entry, loaded.marks)]
@@ -37,15 +37,16 @@ def check_loaded(loaded: Loaded, rel: str, order: int) -> tuple[list[Problem], l
 
 @dataclass
 class ContentSet:
-    entries: dict[str, EntryBase] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # id → display path
     marks: dict[str, dict] = field(default_factory=dict)  # id → field path → (line, col)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    tags: dict[str, TagLabel] = field(default_factory=dict)  # slug → label (the first root's wins)
 
     def problem(self, ident: str, loc: tuple, fld: str, message: str) -> Problem:
         """A problem located at a field of an entry (its parent node if absent)."""
-        line, col = _mark_for(loc, self.marks.get(ident, {}))
+        line, col = mark_for(loc, self.marks.get(ident, {}))
         return Problem(self.sources.get(ident, ident), line, col, fld, message)
 
 
@@ -73,6 +74,15 @@ def load_roots(roots: list[Path]) -> ContentSet:
                 out.entries[entry.id] = entry
                 out.sources[entry.id] = rel
                 out.marks[entry.id] = loaded.marks
+        if (root / TAGS_FILE).is_file():
+            labels, problems = load_tags(root / TAGS_FILE, display_path(root / TAGS_FILE))
+            out.problems += problems
+            for tag in labels:
+                first = out.tags.setdefault(tag.slug, tag)
+                if first is not tag and first.label != tag.label:
+                    out.problems.append(Problem(tag.path, tag.line, tag.col, tag.slug,
+                                                f"tag already labelled at {first.path}:{first.line}, "
+                                                "which is the label shown", "warning"))
     out.problems += cross_check(records, links)
     out.problems.sort(key=lambda p: (p.path, p.line, p.col))
     return out

@@ -17,13 +17,14 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-from kb.schema import KINDS, FOLDERS, SLUG_RE, EntryBase
+from kb.schema import KINDS, FOLDERS, SLUG_RE, Entry, Text
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 64  # nesting levels; the deepest real content needs about ten
@@ -55,7 +56,7 @@ class Loaded:
     """The outcome of loading one file: an entry, or the problems that stopped it."""
 
     path: Path
-    entry: EntryBase | None
+    entry: Entry | None
     problems: list[Problem]
     marks: dict[tuple, Mark] = field(default_factory=dict)  # field path → node mark
     sha256: str = ""
@@ -133,7 +134,7 @@ def _locate(loc: tuple, data: Any) -> tuple:
     return tuple(path)
 
 
-def _mark_for(path: tuple, marks: dict[tuple, Mark], *, key: bool = False) -> Mark:
+def mark_for(path: tuple, marks: dict[tuple, Mark], *, key: bool = False) -> Mark:
     """The mark of the value at ``path`` (of its key with ``key=True``), else of the
     nearest enclosing node that exists (a missing field points at its parent)."""
     if key and path + ("<key>",) in marks:
@@ -145,7 +146,7 @@ def _mark_for(path: tuple, marks: dict[tuple, Mark], *, key: bool = False) -> Ma
     return marks.get((), (1, 1))
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err.get("type", "")
     if kind == "extra_forbidden":
         return "unknown field (check its spelling; see `kb schema`)"
@@ -253,17 +254,17 @@ def parse_yaml(raw: bytes, rel: str) -> tuple[Any, dict[tuple, Mark], list[Probl
     return data, marks, []
 
 
-def validate(data: Any, marks: dict[tuple, Mark], rel: str, expected_kind: str | None) -> tuple[EntryBase | None, list[Problem]]:
+def validate(data: Any, marks: dict[tuple, Mark], rel: str, expected_kind: str | None) -> tuple[Entry | None, list[Problem]]:
     if not isinstance(data, dict):
         return None, [Problem(rel, 1, 1, "", f"the top level must be a mapping of fields, not {type(data).__name__}")]
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
-        line, col = _mark_for(("kind",), marks)
+        line, col = mark_for(("kind",), marks)
         what = "missing" if kind is None else f"unknown kind {kind!r}"
         return None, [Problem(rel, line, col, "kind", f"{what}; expected one of {sorted(KINDS)}")]
     problems: list[Problem] = []
     if expected_kind and kind != expected_kind:
-        line, col = _mark_for(("kind",), marks)
+        line, col = mark_for(("kind",), marks)
         problems.append(Problem(rel, line, col, "kind",
                                 f"a {kind!r} entry in the folder for {expected_kind!r} entries"))
     try:
@@ -273,7 +274,7 @@ def validate(data: Any, marks: dict[tuple, Mark], rel: str, expected_kind: str |
             path = _locate(tuple(err["loc"]), data)
             if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
                 path += (err.get("ctx", {}).get("discriminator", "").strip("'"),)  # point at `type:`
-            line, col = _mark_for(path, marks, key=err.get("type") == "extra_forbidden")
+            line, col = mark_for(path, marks, key=err.get("type") == "extra_forbidden")
             problems.append(Problem(rel, line, col, _dotted(path), _message(err)))
         return None, sorted(set(problems))
     return entry, problems
@@ -320,7 +321,7 @@ def load_file(path: Path, rel: str | None = None, *, raw: bytes | None = None) -
     if entry is not None:
         name = folder.name if folder is not None else path.stem
         if name != entry.id:
-            line, col = _mark_for(("id",), marks)
+            line, col = mark_for(("id",), marks)
             what = "folder" if folder is not None else "file"
             problems.append(Problem(rel, line, col, "id", f"{what} name '{name}' does not match id '{entry.id}'", "warning"))
     return Loaded(path, entry, problems, marks, digest)
@@ -390,7 +391,7 @@ def _fill_code(folder: Path, data: Any, marks: dict[tuple, Mark], rel: str) -> t
         return problems, missing
     for fld in CODE_FIELDS:
         if fld in data:  # one place for the code: two would drift apart
-            line, col = _mark_for((fld,), marks, key=True)
+            line, col = mark_for((fld,), marks, key=True)
             problems.append(Problem(rel, line, col, fld, f"in an exercise folder the {fld} lives in {fld}.py; "
                                     "remove it from exercise.yaml"))
             missing.add(fld)
@@ -451,3 +452,55 @@ def _expected_kind(path: Path) -> str | None:
 
 def content_files(root: Path) -> list[Path]:
     return [Path(e.path) for e in content_entries(root)]
+
+
+# --- the tag registry ------------------------------------------------------------------------
+#
+# ``<root>/tags.yaml`` maps each tag slug to its label, ``{en, zh}``: entries carry slugs,
+# learners read labels. Each root (the shipped content, every pack) may bring one.
+
+from kb.index.current import TAGS_FILE  # noqa: E402,F401  (the light reader shares the name)
+
+
+@dataclass(frozen=True)
+class TagLabel:
+    slug: str
+    label: Text
+    path: str  # where it is defined, as problems name it
+    line: int
+    col: int
+
+
+def load_tags(path: Path, rel: str | None = None) -> tuple[list[TagLabel], list[Problem]]:
+    """The labels of one tags file, and its problems (one bad label never stops the others)."""
+    rel = rel or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return [], [Problem(rel, 1, 1, "", f"file is {size} bytes; the limit is {MAX_BYTES} (1 MiB)")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(rel, 1, 1, "", f"cannot read file: {exc.strerror or exc}")]
+    data, marks, problems = parse_yaml(raw, rel)
+    if problems:
+        return [], problems
+    if not isinstance(data, dict):
+        return [], [Problem(rel, 1, 1, "", "the top level must map each tag to its label, "
+                            "e.g. 'self-attention: {en: Self-attention, zh: 自注意力}'")]
+    out: list[TagLabel] = []
+    for slug, value in data.items():
+        line, col = mark_for((slug,), marks, key=True)
+        if not re.fullmatch(SLUG_RE.strip("^$"), slug):
+            problems.append(Problem(rel, line, col, slug, "not a slug (lowercase letters, digits and single "
+                                                          "hyphens, e.g. 'self-attention')"))
+            continue
+        try:
+            label = Text.model_validate(value)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = (slug,) + _locate(tuple(err["loc"]), value if isinstance(value, dict) else {})
+                problems.append(Problem(rel, *mark_for(where, marks, key=err.get("type") == "extra_forbidden"),
+                                        _dotted(where), _message(err)))
+            continue
+        out.append(TagLabel(slug, label, rel, line, col))
+    return out, sorted(set(problems))

@@ -10,14 +10,16 @@ spacing rule between Chinese and Latin text (:func:`spacing_issues`).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 import re
 
 from pydantic import BaseModel
 
 from kb.content import ContentSet
-from kb.loader import Problem, _mark_for
+from kb.loader import TAGS_FILE, Problem, mark_for
 from kb.schema import AcceptedAnswers, Concept, Exercise, LearningPath, Quiz, Text, Tool
 
 MIN_ITEMS_PER_CONCEPT = 2
@@ -90,7 +92,7 @@ def _quoted(en: str, zh: str, m: re.Match) -> bool:
     return m.start() > 0 and zh[m.start() - 1] in "“「『‘"
 
 
-COMPETING: tuple[tuple[str, str, str, object], ...] = (
+COMPETING: tuple[tuple[str, str, str, Callable[[str, str, re.Match[str]], bool] | None], ...] = (
     (r"基础模型", "基座模型", "base model", _foundation),
     (r"样例", "样本", "example / sample", None),
     (r"池化", "汇聚", "pooling", _quoted),
@@ -106,6 +108,7 @@ def quality_problems(content: ContentSet, *, year: int | None = None) -> list[Pr
     out: list[Problem] = []
     out += dating_problems(content, datetime.now().year if year is None else year)
     out += formula_problems(content)
+    out += tag_problems(content)
     concepts = {i: e for i, e in entries.items() if isinstance(e, Concept)}
 
     items_per_concept: dict[str, int] = defaultdict(int)
@@ -237,10 +240,10 @@ def spacing_issues(zh: str) -> list[tuple[int, str]]:
                   and not nxt.startswith(("    ", "\t")) and not line.endswith("  ")
                   and not line.lstrip().startswith(("#", "|", "```", "~~~")))
         if joined:
-            m = _WRAP.search(masked, start + len(line.rstrip(" \t")) - 1, offset + len(nxt))
-            if m and m.start() < end:
-                pair = zh[m.start()] + "⏎" + nxt.strip()[:1]
-                out.append((m.start(), f"line break between Chinese and Latin text at '{pair}' shows them glued "
+            wrap = _WRAP.search(masked, start + len(line.rstrip(" \t")) - 1, offset + len(nxt))
+            if wrap and wrap.start() < end:
+                pair = zh[wrap.start()] + "⏎" + nxt.strip()[:1]
+                out.append((wrap.start(), f"line break between Chinese and Latin text at '{pair}' shows them glued "
                                        "once the paragraph is joined: break the line elsewhere"))
     out.sort()
     return out
@@ -267,7 +270,7 @@ def _zh_texts(entry: BaseModel):
 
 def _en_of(entry: BaseModel, loc: tuple) -> str:
     """The English side of the text at ``loc`` (which ends in "zh")."""
-    value: object = entry
+    value: Any = entry  # a model, a list or a dict, by the shape of ``loc``
     for part in loc[:-1]:
         value = value[part] if isinstance(part, int) else getattr(value, part, None)
     return (value.en or "") if isinstance(value, Text) else ""
@@ -294,7 +297,7 @@ class _Sources:
 
     def locate(self, ident: str, loc: tuple, text: str, start: int) -> tuple[int, int]:
         marks = self.content.marks.get(ident, {})
-        line, col = _mark_for(loc, marks)
+        line, col = mark_for(loc, marks)
         raw = self._raw(ident)
         if raw is None:
             return line, col
@@ -321,8 +324,8 @@ class _Sources:
             hit = raw.find(snippet, base, limit)
             if hit >= 0:
                 pos = hit + (start - a)
-                row = raw.count("\n", 0, pos) + 1
-                return row, pos - (raw.rfind("\n", 0, pos) + 1) + 1
+                row_no = raw.count("\n", 0, pos) + 1
+                return row_no, pos - (raw.rfind("\n", 0, pos) + 1) + 1
         return line, col
 
 
@@ -441,4 +444,131 @@ def formula_problems(content: ContentSet) -> list[Problem]:
                 out.append(content.problem(ident, ("formulas", i, "expr"), f"formulas[{i}].expr",
                                            f"formula carries English prose ({', '.join(dict.fromkeys(words))}): "
                                            "use symbols and explain them in the bilingual note"))
+    return out
+
+
+# --- tags: one slug per idea, each labelled in both languages ----------------------------
+
+# Words that add nothing to a tag's idea: "activation-functions" is "activation".
+GENERIC_SUFFIXES: frozenset[str] = frozenset("""
+    function functions model models method methods technique techniques algorithm algorithms
+    concept concepts basics fundamentals overview intro introduction learning training tips topics
+""".split())
+MIN_ABBREVIATION = 5  # "backprop" for "backpropagation"; shorter prefixes are often other words
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _edits(a: str, b: str) -> int:
+    """Edit distance with transpositions (optimal string alignment)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+def tag_kinship(a: str, b: str) -> str:
+    """Why two tags look like one idea under two names ("" when they do not)."""
+    na, nb = (re.sub(r"[\s_]+", "-", t.strip().lower()) for t in (a, b))
+    if na == nb or na.replace("-", "") == nb.replace("-", ""):
+        return "the same words in another case or with other separators"
+    pa, pb = ["-".join(_singular(w) for w in n.split("-")) for n in (na, nb)]
+    if pa == pb or pa.replace("-", "") == pb.replace("-", ""):
+        return "singular and plural of one word"
+    short, long = sorted((na, nb), key=len)
+    for stem in {short, _singular(short)}:
+        if long.startswith(stem + "-") and long[len(stem) + 1:] in GENERIC_SUFFIXES:
+            return f"the same with the generic word '{long[len(stem) + 1:]}' added"
+    if len(short) >= MIN_ABBREVIATION and long.startswith(short) and long[len(short)] != "-":
+        return f"'{short}' abbreviates '{long}'"
+    shortest = min(len(na), len(nb))
+    if shortest >= 5 and abs(len(na) - len(nb)) <= 2:  # 'rnn' and 'cnn' are different ideas
+        d = _edits(na, nb)
+        if d == 1 or (d == 2 and shortest >= 12):
+            return f"{d} letter{'s' if d > 1 else ''} apart (a typo?)"
+    return ""
+
+
+def _label_key(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+def tag_problems(content: ContentSet) -> list[Problem]:
+    """Every tag an entry uses has a label in tags.yaml, in both languages, and no two tags
+    name one idea (singular/plural, a generic suffix, an abbreviation, separators or case,
+    a letter or two apart, or the same label)."""
+    out: list[Problem] = []
+    uses: dict[str, list[tuple[str, int]]] = defaultdict(list)  # slug → (entry id, position)
+    for ident, entry in content.entries.items():
+        for i, tag in enumerate(entry.tags):
+            uses[tag].append((ident, i))
+    registry = content.tags
+    for tag, where in sorted(uses.items()):
+        if tag in registry:
+            continue
+        near = [t for t in sorted(registry) if tag_kinship(tag, t)]
+        hint = f" (or use '{near[0]}')" if near else ""
+        for ident, i in where:
+            out.append(content.problem(ident, ("tags", i), f"tags[{i}]",
+                                       f"tag '{tag}' has no label: add it to {TAGS_FILE} as "
+                                       f"'{tag}: {{en: ..., zh: ...}}'{hint}"))
+    for slug, defined in sorted(registry.items()):
+        for lang in defined.label.missing():
+            out.append(Problem(defined.path, defined.line, defined.col, f"{slug}.{lang}",
+                               f"tag '{slug}' has no {lang} label; every tag is labelled in English and Chinese"))
+        zh = defined.label.zh or ""  # a label speaks with the same voice as the text
+        for _, message in term_issues(zh, defined.label.en or "") + spacing_issues(zh):
+            out.append(Problem(defined.path, defined.line, defined.col, f"{slug}.zh", message))
+
+    def locate(tag: str) -> tuple[str, int, int]:
+        if tag in registry:
+            d = registry[tag]
+            return d.path, d.line, d.col
+        ident, i = uses[tag][0]
+        p = content.problem(ident, ("tags", i), "", "")
+        return p.path, p.line, p.col
+
+    def used(tag: str) -> str:
+        n = len(uses.get(tag, ()))
+        return f"{n} entr{'y' if n == 1 else 'ies'}"
+
+    def report(keep: str, drop: str, why: str) -> None:
+        out.append(Problem(*locate(drop), drop,
+                           f"tag '{drop}' ({used(drop)}) and '{keep}' ({used(keep)}) look like one idea: {why}; "
+                           f"use one tag for one idea (merge them, or rename one)"))
+
+    def pair(a: str, b: str) -> tuple[str, str]:
+        """(the tag to keep, the one reported): the more used, then the shorter, stays."""
+        keep, drop = sorted((a, b), key=lambda t: (-len(uses.get(t, ())), len(t), t))
+        return keep, drop
+
+    tags = sorted(set(uses) | set(registry))
+    for i, a in enumerate(tags):
+        for b in tags[i + 1:]:
+            why = tag_kinship(a, b)
+            if why:
+                report(*pair(a, b), why)
+    for lang in ("en", "zh"):
+        by_label: dict[str, str] = {}
+        for slug, defined in sorted(registry.items()):
+            key = _label_key(getattr(defined.label, lang))
+            if not key:
+                continue
+            other = by_label.setdefault(key, slug)
+            if other != slug and not tag_kinship(other, slug):
+                report(*pair(other, slug), f"both are labelled '{getattr(defined.label, lang)}' in {lang}")
     return out
