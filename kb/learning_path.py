@@ -11,14 +11,14 @@ The catalog and the store are passed in; nothing here opens either.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the catalog and the store are passed in (and cost an import)
+    from kb.catalog import Catalog
+    from kb.progress.store import ProgressStore
+    from kb.schema import LearningPath
 
 DONE, STARTED, TODO, MISSING = "done", "started", "todo", "missing"
-STATE_LABELS = {
-    "en": {DONE: "done", STARTED: "started", TODO: "to do", MISSING: "missing"},
-    "zh": {DONE: "已完成", STARTED: "进行中", TODO: "待完成", MISSING: "缺失"},
-}
-MARKS = {DONE: "✓", STARTED: "◐", TODO: "○", MISSING: "✗"}
 HARD = 2
 
 
@@ -33,8 +33,8 @@ class StepStatus:
     total: int  # quiz: items; read/exercise: 1
     title: Any  # Text | None: the title of the referenced entry
 
-    def to_dict(self) -> dict:
-        def text(t):
+    def to_dict(self) -> dict[str, Any]:
+        def text(t: Any) -> Any:
             return t.model_dump() if t is not None and hasattr(t, "model_dump") else t
 
         return {
@@ -43,20 +43,20 @@ class StepStatus:
         }
 
 
-def step_quiz_items(catalog, ref: str) -> list[tuple[str, Any]]:
+def step_quiz_items(catalog: Catalog, ref: str) -> list[tuple[str, Any]]:
     """The (quiz id, item) pairs of a quiz step: a quiz's items, or a concept's."""
     entry = catalog.get(ref)
     if entry is None:
         return []
-    if getattr(entry, "kind", None) == "quiz":
+    if entry.kind == "quiz":
         return [(entry.id, item) for item in entry.items]
     return list(catalog.quiz_items(concept=ref))
 
 
-def path_quiz_items(catalog, path) -> list[tuple[str, Any]]:
+def path_quiz_items(catalog: Catalog, path: LearningPath) -> list[tuple[str, Any]]:
     """Every quiz item of a path's quiz steps, in path order (each item once)."""
     seen: set[str] = set()
-    out = []
+    out: list[tuple[str, Any]] = []
     for step in path.steps:
         if step.do != "quiz":
             continue
@@ -67,7 +67,7 @@ def path_quiz_items(catalog, path) -> list[tuple[str, Any]]:
     return out
 
 
-def path_status(catalog, store, path) -> list[StepStatus]:
+def path_status(catalog: Catalog, store: ProgressStore, path: LearningPath) -> list[StepStatus]:
     """Each step of ``path`` with its state, from the catalog and the progress store."""
     read = store.read_entries()
     exercises = store.exercise_statuses()
@@ -114,21 +114,3 @@ def next_step(statuses: list[StepStatus]) -> StepStatus | None:
 def progress_fraction(statuses: list[StepStatus]) -> float:
     usable = [s for s in statuses if s.state != MISSING]
     return sum(1 for s in usable if s.state == DONE) / len(usable) if usable else 0.0
-
-
-def order_problems(catalog, path) -> list[str]:
-    """Steps that come before one of their entry's prerequisites in the same path
-    (the path should teach the prerequisite first)."""
-    position: dict[str, int] = {}
-    for i, step in enumerate(path.steps):
-        position.setdefault(step.ref, i)
-    problems = []
-    for i, step in enumerate(path.steps):
-        entry = catalog.get(step.ref)
-        for pre in getattr(entry, "prerequisites", None) or []:
-            if pre in position and position[pre] > i:
-                problems.append(
-                    f"step {i + 1} ({step.do} {step.ref}) comes before its prerequisite "
-                    f"{pre} (step {position[pre] + 1})"
-                )
-    return problems

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from kb.loader import Mark, Problem, _mark_for
+from kb.loader import Mark, Problem, mark_for
 from kb.schema import Application, EntryBase, Exercise, LearningPath, Quiz, Text, Tool
 
 
@@ -41,7 +41,7 @@ def links_of(entry: EntryBase, marks: dict[tuple, Mark]) -> list[Link]:
     out: list[Link] = []
 
     def add(field: str, dst: str, path: tuple) -> None:
-        line, col = _mark_for(path, marks)
+        line, col = mark_for(path, marks)
         out.append(Link(entry.id, field, dst, line, col))
 
     for name in ("related", "prerequisites"):
@@ -67,7 +67,7 @@ def item_records(entry: EntryBase, marks: dict[tuple, Mark], path: str, order: i
         return []
     out = []
     for i, item in enumerate(entry.items):
-        line, col = _mark_for(("items", i, "id"), marks)
+        line, col = mark_for(("items", i, "id"), marks)
         out.append(Record(item.id, "quiz-item", path, line, col, order))
     return out
 
@@ -80,7 +80,7 @@ def missing_translations(entry: EntryBase, marks: dict[tuple, Mark], path: str) 
         if isinstance(value, Text):
             missing = value.missing()
             if missing:
-                line, col = _mark_for(loc, marks)
+                line, col = mark_for(loc, marks)
                 dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
                 problems.append(Problem(path, line, col, dotted, f"no {'/'.join(missing)} text", "warning"))
         elif isinstance(value, BaseModel):

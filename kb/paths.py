@@ -7,6 +7,7 @@ otherwise platformdirs picks the platform's usual places.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 APP = "kb"
@@ -61,7 +62,7 @@ def shipped_content_dir() -> Path:
     return here.parent / "content"
 
 
-def content_roots(extra: list[str | os.PathLike] | None = None) -> list[Path]:
+def content_roots(extra: Sequence[str | os.PathLike[str]] | None = None) -> list[Path]:
     """Shipped content first, then ``KB_CONTENT_PATH`` packs, then ``--content`` packs.
 
     Order matters: when two roots define the same id, the earlier root wins and the

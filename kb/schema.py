@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from engine.spec import ExerciseSpec
+from kb.index.current import FOLDERS as _INDEX_FOLDERS
 from kb.text import Bilingual
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -196,7 +197,7 @@ class MultipleChoice(_ItemBase):
     def _in_range(cls, answers: list[int], info: ValidationInfo) -> list[int]:
         choices = info.data.get("choices")
         bad = [a for a in answers if choices is not None and not 0 <= a < len(choices)]
-        if bad:
+        if bad and choices is not None:
             raise ValueError(f"answers {bad} are not choice indexes (0..{len(choices) - 1})")
         if len(set(answers)) != len(answers):
             raise ValueError("answers repeat an index")
@@ -278,7 +279,7 @@ class LearningPath(EntryBase):
     steps: list[Step] = Field(min_length=1)
 
 
-KINDS: dict[str, type[EntryBase]] = {
+KINDS: dict[str, type[Entry]] = {
     "concept": Concept,
     "faq": Faq,
     "tool": Tool,
@@ -288,16 +289,9 @@ KINDS: dict[str, type[EntryBase]] = {
     "path": LearningPath,
 }
 
-# The folder each kind lives in, under a content root.
-FOLDERS: dict[str, str] = {
-    "concept": "concepts",
-    "faq": "faqs",
-    "tool": "tools",
-    "application": "applications",
-    "quiz": "quizzes",
-    "exercise": "exercises",
-    "path": "paths",
-}
+# The folder each kind lives in, under a content root: the index's map (standard library
+# only, so a lookup can list the files without pydantic); kb.app.labels names the kinds.
+FOLDERS = _INDEX_FOLDERS
 
 Entry = Union[Concept, Faq, Tool, Application, Quiz, Exercise, LearningPath]
 

@@ -20,7 +20,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from kb.schema import Concept, MultipleChoice, Numeric, ShortAnswer, SingleChoice, Text, TrueFalse
 
@@ -221,8 +221,9 @@ def deck_name(lang: str, tag: str | None = None) -> str:
     return DECK_NAMES[lang] + (f"::{tag}" if tag else "")
 
 
-def build_deck(items: Sequence[tuple[str, object]], concepts: Sequence[Concept], lang: str,
-               tag: str | None = None, tags_of: dict[str, Sequence[str]] | None = None):
+def build_deck(items: Sequence[tuple[str, SingleChoice | MultipleChoice | TrueFalse | Numeric | ShortAnswer]],
+               concepts: Sequence[Concept], lang: str,
+               tag: str | None = None, tags_of: Mapping[str, Sequence[str]] | None = None):
     """A genanki Deck: one note per quiz item (each item id once), then one per concept.
     ``tags_of`` maps a quiz or concept id to its entry tags (added as Anki tags)."""
     import genanki

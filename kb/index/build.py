@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kb.content import check_loaded, display_path
 from kb.index.current import STAMP, RefreshStats, disk_files, index_path, remove_index
-from kb.index.models import (FTS_DDL, Base, EntryRow, ItemConcept, ItemRow,
+from kb.index.models import (FTS_DDL, Base, EntryRow, ItemConcept, ItemRow, table,
                              LinkRow, Meta, ProblemRow, SourceFile, TagRow)
 from kb.index.text import searchable
 from kb.links import Link, Record, cross_check
@@ -74,7 +74,7 @@ def open_index(path: Path) -> tuple[Engine, bool]:
     with engine.begin() as conn:
         for ddl in FTS_DDL:
             conn.exec_driver_sql(ddl)
-        conn.execute(Meta.__table__.insert(), [{"key": "stamp", "value": STAMP}])
+        conn.execute(table(Meta).insert(), [{"key": "stamp", "value": STAMP}])
     return engine, True
 
 
@@ -111,7 +111,8 @@ def refresh(engine: Engine, roots: list[Path], *, rebuilt: bool = False) -> Refr
             if row is not None and raw is not None and row.sha256 == digest and row.root_order == order:
                 batch.touched.append({"b_id": row.id, "size": size, "mtime_ns": mtime})  # touched, not changed
                 continue
-            fields = {"path": key, "display": display_path(path), "root_order": order,
+            display = display_path(path)
+            fields = {"path": key, "display": display, "root_order": order,
                       "size": size, "mtime_ns": mtime, "sha256": digest}
             if row is None:
                 file_id = batch.new_file(fields)
@@ -119,7 +120,7 @@ def refresh(engine: Engine, roots: list[Path], *, rebuilt: bool = False) -> Refr
                 file_id = row.id
                 _drop_files(session, [file_id], stats)
                 batch.changed_files.append({"b_id": file_id, **fields})
-            batch.add(file_id, fields["display"], order, path, raw, stats)
+            batch.add(file_id, display, order, path, raw, stats)
             stats.parsed += 1
             if batch.pending >= _BATCH:
                 batch.flush()
@@ -194,18 +195,18 @@ class _Batch:
 
     def flush(self) -> None:
         run = self.session.execute
-        sf = SourceFile.__table__
+        sf = table(SourceFile)
         if self.touched:
             run(sf.update().where(sf.c.id == bindparam("b_id")), self.touched)
             self.touched = []
         if self.changed_files:
             run(sf.update().where(sf.c.id == bindparam("b_id")), self.changed_files)
             self.changed_files = []
-        for table, rows in ((sf, self.files), (EntryRow.__table__, self.entries), (TagRow.__table__, self.tags),
-                            (LinkRow.__table__, self.links), (ItemRow.__table__, self.items),
-                            (ItemConcept.__table__, self.item_concepts), (ProblemRow.__table__, self.problems)):
+        for target, rows in ((sf, self.files), (table(EntryRow), self.entries), (table(TagRow), self.tags),
+                             (table(LinkRow), self.links), (table(ItemRow), self.items),
+                             (table(ItemConcept), self.item_concepts), (table(ProblemRow), self.problems)):
             if rows:
-                run(table.insert(), rows)
+                run(target.insert(), rows)
         self._clear()
 
 
@@ -242,24 +243,24 @@ def _settle(session: Session, changed_ids: set[str]) -> None:
     for ident, kind, display, line, col, sort_key in session.execute(q):
         records.append(Record(ident, kind, display, line, col, int(sort_key[:4])))
     dup_items = select(ItemRow.item_id).group_by(ItemRow.item_id).having(func.count() > 1)
-    q = select(ItemRow.item_id, SourceFile.display, ItemRow.line, ItemRow.col, EntryRow.sort_key).join(
+    q_items = select(ItemRow.item_id, SourceFile.display, ItemRow.line, ItemRow.col, EntryRow.sort_key).join(
         EntryRow, EntryRow.rowid == ItemRow.entry_rowid).join(SourceFile, SourceFile.id == EntryRow.file_id).where(
         ItemRow.item_id.in_(dup_items))
-    for ident, display, line, col, sort_key in session.execute(q):
+    for ident, display, line, col, sort_key in session.execute(q_items):
         records.append(Record(ident, "quiz-item", display, line, col, int(sort_key[:4])))
     # Links to no entry: cross_check reports every link whose target is not among the
     # records' ids, and none of these targets is any entry's id.
     links: list[tuple[str, Link]] = []
     target = aliased(EntryRow)
-    q = select(SourceFile.display, EntryRow.id, LinkRow.field, LinkRow.dst, LinkRow.line, LinkRow.col).join(
+    q_links = select(SourceFile.display, EntryRow.id, LinkRow.field, LinkRow.dst, LinkRow.line, LinkRow.col).join(
         EntryRow, EntryRow.rowid == LinkRow.entry_rowid).join(SourceFile, SourceFile.id == EntryRow.file_id).where(
         ~select(target.rowid).where(target.id == LinkRow.dst).exists())
-    for display, src, fld, dst, line, col in session.execute(q):
+    for display, src, fld, dst, line, col in session.execute(q_links):
         links.append((display, Link(src, fld, dst, line, col)))
     session.execute(delete(ProblemRow).where(ProblemRow.file_id.is_(None)))
     cross = cross_check(records, links)
     if cross:
-        session.execute(ProblemRow.__table__.insert(), [{"file_id": None, **p.to_dict()} for p in cross])
+        session.execute(table(ProblemRow).insert(), [{"file_id": None, **p.to_dict()} for p in cross])
 
 
 def stored_problems(session: Session) -> list[Problem]:

@@ -31,6 +31,7 @@ FOLDERS: dict[str, str] = {
 EXERCISE_FILE = "exercise.yaml"
 CODE_FIELDS = ("starter", "solution")  # each read from <field>.py
 MUTANTS_DIR = "mutants"
+TAGS_FILE = "tags.yaml"  # a root's tag labels (not an entry: read beside the index, not into it)
 
 
 @dataclass

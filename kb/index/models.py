@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import ForeignKey, Index, Integer, String, Table, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kb.index.current import INDEX_VERSION  # noqa: F401  (bump it there when these models change)
@@ -10,6 +10,14 @@ from kb.index.current import INDEX_VERSION  # noqa: F401  (bump it there when th
 
 class Base(DeclarativeBase):
     pass
+
+
+def table(model: type[Base]) -> Table:
+    """The Core table of a mapped class, for bulk ``insert()``/``update()`` with rows keyed by
+    column (SQLAlchemy types ``__table__`` as any FROM clause)."""
+    t = model.__table__
+    assert isinstance(t, Table)
+    return t
 
 
 class Meta(Base):

@@ -115,7 +115,7 @@ def mastery_by_tag(
     """For each tag: its items, how many were seen, how many are mature (stability of
     21 days or more), and mastery = mean recall probability now over all its items
     (never-seen items count 0). Sorted by tag."""
-    from kb.quiz.scheduling import make_scheduler, retrievability
+    from kb.progress.scheduling import make_scheduler, retrievability
 
     now = store.now(now)
     scheduler = make_scheduler(store.desired_retention(), fuzz=False)

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, delete, event, func, select
@@ -54,6 +54,8 @@ from kb.progress.models import (
 )
 from kb.progress.records import MAX_ANSWER_CHARS, Attempt, CardState, Review, ReviewOutcome
 
+P = ParamSpec("P")
+R = TypeVar("R")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -66,7 +68,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 
-def _check_setting(key: str, value: Any) -> Any:
+def check_setting(key: str, value: Any) -> Any:
     if key == "desired_retention":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError("desired_retention must be a number between 0.70 and 0.99")
@@ -126,12 +128,13 @@ def _retryable(exc: DBAPIError, is_sqlite: bool) -> bool:
     return code in ("40001", "40P01")
 
 
-def _guard(method):
+def _guard(method: Callable[Concatenate[ProgressStore, P], R]) -> Callable[Concatenate[ProgressStore, P], R]:
     """Turn database failures into ProgressStoreError with a way forward, retrying a
-    write that lost a race on a server database."""
+    write that lost a race on a server database. (Typed, so callers see each method's
+    own signature.)"""
 
     @wraps(method)
-    def wrapper(self, *args, **kwargs):
+    def wrapper(self: ProgressStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
         for attempt in range(3):
             try:
                 return method(self, *args, **kwargs)
@@ -434,7 +437,7 @@ class ProgressStore:
 
     @_guard
     def set_setting(self, key: str, value: Any) -> None:
-        value = _check_setting(key, value)
+        value = check_setting(key, value)
         with self._write() as s:
             self._put_setting(s, key, value)
 
@@ -458,7 +461,7 @@ class ProgressStore:
     def desired_retention(self) -> float:
         value = self.get_setting("desired_retention")
         try:
-            return _check_setting("desired_retention", value)
+            return check_setting("desired_retention", value)
         except ValueError:
             return DEFAULT_SETTINGS["desired_retention"]
 
@@ -682,7 +685,7 @@ class ProgressStore:
     ) -> ReviewOutcome:
         """Schedule ``item_id`` with FSRS for ``rating`` (1 Again .. 4 Easy) and append
         the answer to the review log, in one transaction."""
-        from kb.quiz.scheduling import apply_rating, make_scheduler
+        from kb.progress.scheduling import apply_rating, make_scheduler
 
         rating = int(rating)
         if rating not in (1, 2, 3, 4):
@@ -698,7 +701,7 @@ class ProgressStore:
             if row is None:
                 row = CardRow(learner=self.learner, item_id=item_id)
                 s.add(row)
-            _set_card(row, after)
+            set_card(row, after)
             s.flush()  # the card exists before the log row that refers to it
             review = Review(
                 uid=uuid.uuid4().hex,
@@ -710,7 +713,7 @@ class ProgressStore:
                 answer=answer[:MAX_ANSWER_CHARS] if answer else answer,  # an import accepts no more
                 duration_ms=duration_ms,
             )
-            s.add(_review_row(review, self.learner))
+            s.add(review_row(review, self.learner))
         return ReviewOutcome(before=before, after=after, review=review)
 
     @_guard
@@ -742,10 +745,11 @@ class ProgressStore:
                 )
             s.execute(delete(ReviewRow).where(ReviewRow.id == latest.id))
             s.flush()  # the log row goes before the card it refers to
+            assert row is not None  # ``current`` was read from it above
             if outcome.before is None:
                 s.delete(row)
             else:
-                _set_card(row, outcome.before)
+                set_card(row, outcome.before)
         return outcome.before
 
     @_guard
@@ -790,14 +794,14 @@ class ProgressStore:
         if since is not None:
             q = q.where(ReviewRow.at >= since)
         with self._read() as s:
-            return [tuple(r) for r in s.execute(q).all()]
+            return [(state, rating, correct) for state, rating, correct in s.execute(q).all()]
 
     @_guard
     def due_times(self, until: datetime) -> list[tuple[str, datetime]]:
         """``(item_id, due)`` of every card due before ``until`` (for the forecast)."""
         with self._read() as s:
             q = select(CardRow.item_id, CardRow.due).where(CardRow.learner == self.learner, CardRow.due < until)
-            return [tuple(r) for r in s.execute(q).all()]
+            return [(item_id, due) for item_id, due in s.execute(q).all()]
 
     def integrity_check(self) -> list[str]:
         """SQLite's ``PRAGMA integrity_check`` (``["ok"]`` when sound); ``[]`` elsewhere."""
@@ -833,7 +837,7 @@ def _card(r: CardRow) -> CardState:
     )
 
 
-def _set_card(row: CardRow, c: CardState) -> None:
+def set_card(row: CardRow, c: CardState) -> None:
     row.state = c.state
     row.step = c.step
     row.stability = c.stability
@@ -858,7 +862,7 @@ def _review(r: ReviewRow) -> Review:
     )
 
 
-def _review_row(v: Review, learner: str) -> ReviewRow:
+def review_row(v: Review, learner: str) -> ReviewRow:
     return ReviewRow(
         learner=learner,
         uid=v.uid,

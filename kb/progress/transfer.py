@@ -34,7 +34,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from sqlalchemy import select
 
@@ -187,6 +187,10 @@ class _Reader:
         return ImportFormatError(f"{self.source}: {where}: {en}",
                                  f"{self.source}：{where}：{zh or en}")
 
+    @overload
+    def dt(self, where: str, value: Any, *, optional: Literal[False] = False) -> datetime: ...
+    @overload
+    def dt(self, where: str, value: Any, *, optional: bool) -> datetime | None: ...
     def dt(self, where: str, value: Any, *, optional: bool = False) -> datetime | None:
         if value is None and optional:
             return None
@@ -207,6 +211,10 @@ class _Reader:
                             f"{value} 不在 {EARLIEST.year} 到 {self.latest.year} 年之间")
         return dt
 
+    @overload
+    def int_(self, where: str, value: Any, *, lo: int, hi: int, optional: Literal[False] = False) -> int: ...
+    @overload
+    def int_(self, where: str, value: Any, *, lo: int, hi: int, optional: bool) -> int | None: ...
     def int_(self, where: str, value: Any, *, lo: int, hi: int, optional: bool = False) -> int | None:
         if value is None and optional:
             return None
@@ -328,7 +336,7 @@ def _dry_run(rd: _Reader, w: str, card: CardState, scheduler, now: datetime) -> 
     """Answer the card with every rating, now and when it falls due, and read its
     retrievability: a state the scheduler cannot carry forward is refused here rather
     than failing on the learner's next answer."""
-    from kb.quiz.scheduling import apply_rating, retrievability
+    from kb.progress.scheduling import apply_rating, retrievability
 
     try:
         for at in {now, max(card.due, now)}:
@@ -348,7 +356,7 @@ def _dry_run(rd: _Reader, w: str, card: CardState, scheduler, now: datetime) -> 
 
 def _parse(data: Any, source: str, *, now: datetime | None = None,
            desired_retention: float | None = None) -> dict[str, Any]:
-    from kb.quiz.scheduling import DEFAULT_RETENTION, make_scheduler
+    from kb.progress.scheduling import DEFAULT_RETENTION, make_scheduler
     from kb.stored_report import MAX_REPORT_CHARS
 
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
@@ -475,8 +483,8 @@ def import_data(store, data: Any, *, source: str = "import") -> ImportResult:
 
 
 def _merge(store, parsed: dict[str, Any], source: str) -> ImportResult:
-    from kb.progress.store import _check_setting, _review_row, _set_card
-    from kb.quiz.scheduling import make_scheduler, replay
+    from kb.progress.store import check_setting, review_row, set_card
+    from kb.progress.scheduling import make_scheduler, replay
 
     res = ImportResult()
     file_cards: dict[str, CardState] = parsed["cards"]
@@ -520,25 +528,27 @@ def _merge(store, parsed: dict[str, Any], source: str) -> ImportResult:
                 if card is None:
                     continue
                 row = CardRow(learner=me, item_id=item_id)
-                _set_card(row, card)
+                set_card(row, card)
                 s.add(row)
                 res.cards_added += 1
             elif not fresh:
                 continue  # nothing new about this item
             elif mine <= {r.uid for r in theirs} and file_card is not None:
-                _set_card(row, file_card)
+                set_card(row, file_card)
                 res.cards_updated += 1
             else:
                 local = s.execute(select(ReviewRow.at, ReviewRow.rating)
                                   .where(ReviewRow.learner == me, ReviewRow.item_id == item_id)).all()
                 merged = [(at, rating) for at, rating in local] + [(r.at, r.rating) for r in fresh]
-                _set_card(row, replay(scheduler, item_id, merged))
+                replayed = replay(scheduler, item_id, merged)
+                assert replayed is not None  # ``fresh`` holds at least one review
+                set_card(row, replayed)
                 res.cards_replayed += 1
         s.flush()  # cards exist before the log rows that refer to them
         for r in new_reviews:
             if r.item_id not in file_cards and s.get(CardRow, (me, r.item_id)) is None:  # pragma: no cover
                 raise ImportFormatError(f"{source}: review {r.uid} refers to an item with no card")
-            s.add(_review_row(r, me))
+            s.add(review_row(r, me))
         res.reviews_added = len(new_reviews)
 
         attempt_uids = [a["uid"] for a in parsed["attempts"]]
@@ -577,7 +587,7 @@ def _merge(store, parsed: dict[str, Any], source: str) -> ImportResult:
             if not isinstance(key, str) or s.get(SettingRow, (me, key)) is not None:
                 continue
             try:
-                value = _check_setting(key, value)
+                value = check_setting(key, value)
             except ValueError:
                 continue  # a setting this kb would refuse: keep ours (the default)
             store._put_setting(s, key, value)

@@ -19,7 +19,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from kb.schema import MultipleChoice, Numeric, ShortAnswer, SingleChoice, TrueFalse
+from kb.schema import MultipleChoice, Numeric, ShortAnswer, SingleChoice, Text, TrueFalse
+
+Item = SingleChoice | MultipleChoice | TrueFalse | Numeric | ShortAnswer  # a quiz item, any type
 
 LETTERS = "ABCDEFGH"
 
@@ -49,7 +51,7 @@ class Grade:
     response: Any  # the parsed response that was graded
 
 
-def _text(t, lang: str) -> str:
+def _text(t: Text | dict[str, str] | None, lang: str) -> str:
     from kb.i18n import pick
 
     return pick(t, lang)
@@ -84,7 +86,7 @@ def _choice_index(token: str, n: int) -> int:
     )
 
 
-def parse_response(item, text: str) -> Any:
+def parse_response(item: Item, text: str) -> Any:
     raw = _nfkc(text).strip()
     if isinstance(item, SingleChoice):
         if not raw:
@@ -140,7 +142,7 @@ def _parse_number(raw: str) -> float:
 # --- grading ------------------------------------------------------------------------------
 
 
-def expected_text(item, lang: str) -> str:
+def expected_text(item: Item, lang: str) -> str:
     """The right answer as the learner should see it."""
     if isinstance(item, SingleChoice):
         return f"{LETTERS[item.answer]}. {_text(item.choices[item.answer], lang)}"
@@ -160,7 +162,7 @@ def expected_text(item, lang: str) -> str:
     raise TypeError(f"unknown quiz item type {type(item).__name__}")
 
 
-def grade(item, response: Any, lang: str = "en") -> Grade:
+def grade(item: Item, response: Any, lang: str = "en") -> Grade:
     """Grade a parsed response (see the module docstring for its type)."""
     if isinstance(item, SingleChoice):
         ok = int(response) == item.answer
@@ -182,12 +184,12 @@ def grade(item, response: Any, lang: str = "en") -> Grade:
     return Grade(correct=bool(ok), expected=expected_text(item, lang), response=response)
 
 
-def grade_text(item, text: str, lang: str = "en") -> Grade:
+def grade_text(item: Item, text: str, lang: str = "en") -> Grade:
     """Parse and grade typed input (raises :class:`InvalidResponse` on bad input)."""
     return grade(item, parse_response(item, text), lang)
 
 
-def input_hint(item, lang: str) -> str:
+def input_hint(item: Item, lang: str) -> str:
     """How to answer this item, one short line."""
     if isinstance(item, SingleChoice):
         last = LETTERS[len(item.choices) - 1]

@@ -30,7 +30,7 @@ LEARN_AHEAD = timedelta(minutes=20)
 @dataclass(frozen=True)
 class SessionItem:
     quiz_id: str
-    item: Any  # a kb.schema quiz item
+    item: Any  # a kb.schema quiz item (the faces dispatch on its ``type``)
     kind: str  # "due", "new", or "again" (asked again in this session)
     due: datetime | None = None
 
@@ -68,7 +68,7 @@ def build_queue(
             new.append(SessionItem(quiz_id, item, NEW))
         elif card.due <= now:
             due.append(SessionItem(quiz_id, item, DUE, card.due))
-    due.sort(key=lambda e: e.due)  # stable: content order among equal due times
+    due.sort(key=lambda e: e.due or now)  # every due item has a date; stable: content order among equal ones
     if due_limit is not None:
         due = due[: max(0, due_limit)]
     return due + new[: max(0, new_limit)]
@@ -84,7 +84,7 @@ class SessionSummary:
     left: int = 0  # still in the queue when the session ended
     next_due: datetime | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "answered": self.answered,
             "correct": self.correct,
@@ -94,6 +94,35 @@ class SessionSummary:
             "left": self.left,
             "next_due": self.next_due.isoformat() if self.next_due else None,
         }
+
+    def lines(self, lang: str, now: datetime) -> list[str]:
+        """The session's end in sentences, as the CLI prints it and the app shows it."""
+        from kb.i18n import tr, when
+        from kb.progress.scheduling import RATING_LABELS
+
+        out = [tr(lang, f"{self.answered} answered, {self.correct} right ({self.new_seen} new, {self.reviewed} reviews).",
+                  f"作答 {self.answered} 题，答对 {self.correct} 题（新题 {self.new_seen}，复习 {self.reviewed}）。")]
+        if self.ratings:
+            labels = RATING_LABELS["zh" if lang == "zh" else "en"]
+            out.append(" · ".join(f"{labels[k]} {v}" for k, v in sorted(self.ratings.items())))
+        if self.left:
+            out.append(tr(lang, f"{self.left} left for next time.", f"还剩 {self.left} 题留待下次。"))
+        if self.next_due is not None:
+            out.append(tr(lang, f"Next review {when(self.next_due, now, lang)}.",
+                          f"下次复习：{when(self.next_due, now, lang)}。"))
+        return out
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An answer graded but not rated yet: kept with ``rating`` (the proposed one until
+    the learner picks another) if the session ends before it is rated."""
+
+    entry: SessionItem
+    grade: Grade
+    answer: str | None
+    duration_ms: int | None
+    rating: int
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,7 +164,7 @@ class QuizSession:
         ids = [item.id for _, item in self.items]
         self.cards = store.cards(ids)
         self.queue: deque[SessionItem] = deque(
-            build_queue(self.items, self.cards, self._now(), new_limit=new_limit, due_limit=due_limit)
+            build_queue(self.items, self.cards, self.now(), new_limit=new_limit, due_limit=due_limit)
         )
         self.planned = len(self.queue)
         self._asked: Counter[str] = Counter()
@@ -143,9 +172,12 @@ class QuizSession:
         # What each rating did, newest last, so that it can be undone: the outcome (the
         # card before and after, the log row) and the item it queued to ask again.
         self._undo: list[_Rated] = []
+        self.pending: Pending | None = None
 
-    def _now(self) -> datetime:
+    def now(self) -> datetime:
+        """The session's clock, in UTC."""
         return self.clock().astimezone(timezone.utc)
+
 
     def __len__(self) -> int:
         return len(self.queue)
@@ -167,8 +199,37 @@ class QuizSession:
         """Grade typed input (raises ``InvalidResponse``: ask again)."""
         return grade_text(entry.item, text, self.lang)
 
+    def answered(self, entry: SessionItem, grade: Grade, answer: str | None,
+                 duration_ms: int | None = None) -> int:
+        """The learner answered ``entry`` (graded ``grade``): until it is rated the
+        answer is pending (see :meth:`end`). Returns the proposed rating."""
+        from kb.progress.scheduling import propose_rating
+
+        rating = propose_rating(grade.correct)
+        self.pending = Pending(entry, grade, answer or None, duration_ms, rating)
+        return rating
+
+    def propose(self, rating: int) -> None:
+        """The learner moved the rating of the pending answer (not saved until rated)."""
+        if self.pending is not None:
+            self.pending = Pending(self.pending.entry, self.pending.grade, self.pending.answer,
+                                   self.pending.duration_ms, int(rating))
+
+    def end(self) -> SessionSummary:
+        """End the session: an answer graded but not rated is kept with its rating (the
+        proposed one, or the one the learner last moved to), so leaving never loses
+        it. Raises what the store raises if that last write fails (the summary is then
+        still :meth:`summary`)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            self.rate(pending.entry, pending.rating, grade=pending.grade, answer=pending.answer,
+                      duration_ms=pending.duration_ms)
+        return self.summary()
+
     def skip(self, entry: SessionItem) -> None:
         """Leave the item for another day: nothing is recorded."""
+        if self.pending is not None and self.pending.entry is entry:
+            self.pending = None
         if self.queue and self.queue[0] is entry:
             self.queue.popleft()
 
@@ -182,7 +243,7 @@ class QuizSession:
         duration_ms: int | None = None,
     ) -> ReviewOutcome:
         """Record the answer with ``rating`` (committed at once) and move on."""
-        now = self._now()
+        now = self.now()
         outcome = self.store.record_review(
             entry.item_id,
             rating,
@@ -203,6 +264,8 @@ class QuizSession:
             again = SessionItem(entry.quiz_id, entry.item, AGAIN_IN_SESSION, outcome.after.due)
             self.queue.append(again)
         self._undo.append(_Rated(entry, outcome, again))
+        if self.pending is not None and self.pending.entry is entry:
+            self.pending = None
         return outcome
 
     def can_undo(self) -> bool:
@@ -217,6 +280,7 @@ class QuizSession:
         was answered again elsewhere since."""
         if not self._undo:
             return None
+        self.pending = None  # the answer on screen is dropped: the undone item comes first
         last = self._undo[-1]
         self.store.undo_review(last.outcome)
         self._undo.pop()

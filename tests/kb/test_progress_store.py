@@ -400,7 +400,7 @@ def test_light_imports():
         "import sys, kb.progress, kb.progress.records, kb.quiz, kb.quiz.grading, kb.quiz.session, "
         "kb.learning_path, kb.cli.quiz, kb.cli.progress, kb.cli.path\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'fsrs', 'alembic', 'textual'})\n"
-        "import kb.progress.store, kb.progress.stats, kb.progress.transfer, kb.quiz.scheduling\n"
+        "import kb.progress.store, kb.progress.stats, kb.progress.transfer, kb.progress.scheduling\n"
         "print(heavy, 'textual' in {m.split('.')[0] for m in sys.modules})"
     )
     root = Path(__file__).resolve().parents[2]

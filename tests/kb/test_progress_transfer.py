@@ -357,7 +357,7 @@ def test_out_of_range_values_are_refused_and_change_nothing(tmp_path, clock, mut
 def test_a_card_state_the_scheduler_rejects_is_refused(tmp_path, clock, monkeypatch, backend):
     """Past the range checks, each card is answered once in a dry run: whatever fsrs
     raises for a state (here simulated) refuses the file instead of a later answer."""
-    import kb.quiz.scheduling as scheduling
+    import kb.progress.scheduling as scheduling
 
     real = scheduling.apply_rating
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kb.progress.records import LEARNING, RELEARNING, REVIEW
-from kb.quiz.scheduling import (
+from kb.progress.scheduling import (
     AGAIN,
     EASY,
     GOOD,

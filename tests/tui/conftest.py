@@ -3,12 +3,13 @@ helpers to wait for workers and read the screen as text."""
 
 from __future__ import annotations
 
-import io
+import html
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from rich.console import Console
+from rich.cells import cell_len
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CONTENT = FIXTURES / "content"
@@ -28,7 +29,7 @@ def home_template(tmp_path_factory):
     os.environ["KB_HOME"] = str(template)
     try:
         from kb.progress import open_store
-        from kb.tui.services import open_catalog
+        from kb.app.services import open_catalog
 
         for root in (CONTENT, BROKEN):
             open_catalog([root], []).close()
@@ -86,12 +87,27 @@ async def until(pilot, predicate, timeout: float = 10.0) -> None:
     await pilot.pause()  # let what the handler changed repaint
 
 
+_SVG_TEXT = re.compile(r'<text [^>]*?x="([0-9.e+-]+)"[^>]*?textLength="([0-9.e+-]+)"[^>]*?'
+                       r'clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>(.*?)</text>', re.S)
+
+
 def screen_text(app) -> str:
+    """The screen as lines of text, read from Textual's public screenshot (an SVG in which
+    each run of text sits at its cell column on its line)."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()
+    rows: list[list[str | None]] = [[" "] * width for _ in range(height)]
+    for x, length, line, raw in _SVG_TEXT.findall(app.export_screenshot()):
+        text = html.unescape(raw).replace("\xa0", " ")
+        col = round(float(x) / (float(length) / len(text)))  # textLength is a cell's width per char
+        row = rows[int(line)] if int(line) < height else None
+        for ch in text:
+            if row is None or col >= width:
+                break
+            row[col] = ch
+            if cell_len(ch) == 2 and col + 1 < width:
+                row[col + 1] = None  # the wide character's second cell
+            col += cell_len(ch)
+    return "\n".join("".join(c for c in row if c is not None) for row in rows)
 
 
 def async_test(fn):

@@ -6,9 +6,14 @@ over in ``config.attributes["connection"]``; nothing here reads an ini file.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from alembic import context
 
 from kb.progress.models import Base
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 target_metadata = Base.metadata
 
@@ -27,7 +32,7 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -31,7 +31,8 @@ TABLES = ("cards", "review_log", "exercise_attempts", "exercise_unlocks", "setti
 
 
 def _learner() -> str:
-    name = op.get_context().config.attributes.get("learner") if op.get_context().config else None
+    config = op.get_context().config
+    name = config.attributes.get("learner") if config is not None else None
     if not name:  # a developer running `alembic upgrade` by hand
         from kb.progress.learner import current_learner
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import datetime, timezone
+from typing import overload
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -49,6 +50,10 @@ def make_scheduler(desired_retention: float = DEFAULT_RETENTION, *, fuzz: bool =
     return Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzz)
 
 
+@overload
+def _utc(dt: datetime) -> datetime: ...
+@overload
+def _utc(dt: None) -> None: ...
 def _utc(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
