@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from kb.errors import NOT_FOUND, UNAVAILABLE, did_you_mean
+
 if TYPE_CHECKING:  # pragma: no cover
     from engine import Report, Worker
     from kb.schema import Exercise
@@ -32,7 +34,7 @@ HINT_TIERS = (("idea", "思路"), ("NumPy tool", "NumPy 工具"), ("partial line
 class ExerciseError(Exception):
     """A problem the user can act on (unknown id, missing file...), in both languages."""
 
-    def __init__(self, en: str, zh: str | None = None, code: int = 2):
+    def __init__(self, en: str, zh: str | None = None, code: int = NOT_FOUND):
         super().__init__(en)
         self.en = en
         self.zh = zh or en
@@ -63,7 +65,7 @@ def load(ident: str, extra_roots: list[str] | None = None) -> "Exercise":
             if errors:
                 first = errors[0]
                 raise ExerciseError(f"{first} ({len(errors)} problem(s); run `kb validate`)",
-                                    f"{first}（共 {len(errors)} 个问题；请运行 `kb validate`）")
+                                    f"{first}（共 {len(errors)} 个问题；请运行 `kb validate`）", code=UNAVAILABLE)
             if isinstance(loaded.entry, Exercise) and loaded.entry.id == ident:
                 return loaded.entry
     entry = _catalog_get(ident, extra_roots)
@@ -72,8 +74,9 @@ def load(ident: str, extra_roots: list[str] | None = None) -> "Exercise":
     if entry is not None:
         raise ExerciseError(f"'{ident}' is a {entry.kind}, not an exercise (try `kb exercise list`)",
                             f"'{ident}' 是 {entry.kind}，不是练习（试试 `kb exercise list`）")
-    raise ExerciseError(f"no exercise '{ident}' (try `kb exercise list`)",
-                        f"没有名为 '{ident}' 的练习（试试 `kb exercise list`）")
+    ids = [e.id for e in all_exercises(extra_roots)]
+    raise ExerciseError(f"no exercise '{ident}'{did_you_mean(ident, ids, 'en')} (see `kb exercise list`)",
+                        f"没有名为 '{ident}' 的练习{did_you_mean(ident, ids, 'zh')}（见 `kb exercise list`）")
 
 
 def _catalog_get(ident: str, extra_roots: list[str] | None) -> Any:
@@ -252,29 +255,6 @@ def open_store_quietly() -> tuple[Any, str | None]:
         return open_store(), None
     except ProgressStoreError as exc:
         return None, str(exc)
-
-
-class Background:
-    """Run a function in a thread now, collect its result later (used to open the
-    progress store while a check runs)."""
-
-    def __init__(self, fn: Callable[[], Any]):
-        self._result: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
-        self._thread.start()
-
-    def _run(self, fn: Callable[[], Any]) -> None:
-        try:
-            self._result = fn()
-        except BaseException as exc:  # re-raised in result()
-            self._error = exc
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._result
 
 
 # --- hints and the solution ---------------------------------------------------------------------------

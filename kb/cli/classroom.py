@@ -19,35 +19,44 @@ import os
 from datetime import datetime
 
 from kb.cli import UserError
+from kb.errors import UNAVAILABLE
 from kb.i18n import tr
 from kb.text import terminal_safe
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, lang: str = "en") -> None:
     p = sub.add_parser(
         "class",
-        help="a teacher's tools for a class sharing one progress database",
-        description="Tools for a class whose progress is shared in one PostgreSQL database "
-        "(KB_DATABASE_URL=postgresql+psycopg://…). `kb class report` summarises the class; "
-        "`kb class grade DIR` grades a folder of submissions in parallel sandboxes.",
+        help=tr(lang, "a teacher's tools for a class sharing one progress database",
+                "教师工具：用于共享同一个进度数据库的班级"),
+        description=tr(lang, "Tools for a class whose progress is shared in one PostgreSQL database "
+                       "(KB_DATABASE_URL=postgresql+psycopg://…). `kb class report` summarises the class; "
+                       "`kb class grade DIR` grades a folder of submissions in parallel sandboxes.",
+                       "用于进度共享在同一个 PostgreSQL 数据库中的班级"
+                       "（KB_DATABASE_URL=postgresql+psycopg://…）。`kb class report` 汇总全班情况；"
+                       "`kb class grade DIR` 在并行沙箱中为一个文件夹的提交评分。"),
     )
     actions = p.add_subparsers(dest="class_command", metavar="ACTION", parser_class=type(p))
-    register_report(actions)
+    register_report(actions, lang)
     from kb.cli.grade import add_grade_parser
 
-    add_grade_parser(actions)  # grading needs no shared store: a folder of files is enough
+    add_grade_parser(actions, lang)  # grading needs no shared store: a folder of files is enough
 
 
-def register_report(actions: argparse._SubParsersAction) -> None:
+def register_report(actions: argparse._SubParsersAction, lang: str = "en") -> None:
     r = actions.add_parser(
         "report",
-        help="every learner's figures side by side, and where the class is stuck",
-        description="Per learner: exercises passed, reviews in the last 7 days, true retention, "
-        "mastery per tag, last active. Per exercise: how many passed and the most common first "
-        "failing check. Reads the shared store named by KB_DATABASE_URL.",
+        help=tr(lang, "every learner's figures side by side, and where the class is stuck",
+                "并排列出每位学习者的数据，以及全班卡在哪里"),
+        description=tr(lang, "Per learner: exercises passed, reviews in the last 7 days, true retention, "
+                       "mastery per tag, last active. Per exercise: how many passed and the most common first "
+                       "failing check. Reads the shared store named by KB_DATABASE_URL.",
+                       "每位学习者：已通过的练习、近 7 天的复习次数、实际保持率、各标签掌握度、最近活动。"
+                       "每个练习：通过人数和最常见的首个未通过检查。读取 KB_DATABASE_URL 指定的共享存储。"),
     )
-    r.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    r.add_argument("--csv", metavar="FILE", help="also write the per-learner table to FILE as CSV")
+    r.add_argument("--json", action="store_true", help=tr(lang, "print the whole report as JSON", "以 JSON 输出整份报告"))
+    r.add_argument("--csv", metavar="FILE", help=tr(lang, "also write the per-learner table to FILE as CSV",
+                                                    "同时把学习者表格以 CSV 写入 FILE"))
     r.set_defaults(func=cmd_report)
 
 
@@ -55,7 +64,7 @@ def register_report(actions: argparse._SubParsersAction) -> None:
 
 
 def open_class_store(args: argparse.Namespace):
-    """The shared store, or exit code 2 with one line when it is a single learner's file."""
+    """The shared store, or one line (exit 5, unavailable) when it is a single learner's file."""
     from kb.cli.progress import open_progress
     from kb.progress.peek import local_path
 
@@ -69,7 +78,7 @@ def open_class_store(args: argparse.Namespace):
             f"SQLite file ({where}); set KB_DATABASE_URL=postgresql+psycopg://USER:PASSWORD@HOST/DB",
             f"kb class 需要全班共享的数据库，但当前进度存储是单个学习者的 SQLite 文件（{where}）；"
             f"请设置 KB_DATABASE_URL=postgresql+psycopg://用户:密码@主机/数据库",
-        ), code=2)
+        ), code=UNAVAILABLE)
     return open_progress(args)
 
 
@@ -77,12 +86,14 @@ def open_class_store(args: argparse.Namespace):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from kb.cli.progress import _scope, store_errors
+    from kb.cli.content import open_catalog
+    from kb.cli.progress import store_errors
     from kb.progress.classroom import class_report
+    from kb.progress.stats import catalog_scope
 
     store = open_class_store(args)
     try:
-        scope = _scope(args)
+        scope = catalog_scope(open_catalog(args))  # figures measured against the content
         with store_errors(args):
             data = class_report(store, items_by_tag=scope.get("items_by_tag"),
                                 exercise_ids=scope.get("exercise_ids"))
@@ -111,7 +122,7 @@ def write_csv(data: dict, path: str, lang: str) -> None:
             w.writerows(rows)
     except OSError as exc:
         raise UserError(tr(lang, f"cannot write {path}: {exc.strerror or exc}",
-                           f"无法写入 {path}：{exc.strerror or exc}")) from None
+                           f"无法写入 {path}：{exc.strerror or exc}"), code=UNAVAILABLE) from None
 
 
 def _width(text: str) -> int:

@@ -9,9 +9,12 @@
     kb exercise reset ID             back to the starter (your code is backed up)
     kb exercise watch ID             re-check on every save
 
+    kb exercise open ID              open your file in $VISUAL / $EDITOR
+
 Heavy modules (NumPy, SQLAlchemy, the engine's checker) are imported inside the
-handlers. Exit status: 0 on success (for ``check``: only on a pass), 1 when a check
-does not pass, 2 when something the user named does not exist.
+handlers. Exit status (:mod:`kb.errors`): 0 on success (for ``check``: only on a pass),
+1 when a check does not pass, 3 when something the user named does not exist, 5 when
+the sandbox or the progress store cannot be used, 6 while the solution is locked.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 import sys
 from typing import Any
 
+from kb.errors import NO_RESULTS, REFUSED, UNAVAILABLE, USAGE
 from kb.i18n import tr
 from kb.text import terminal_safe
 
@@ -37,53 +41,75 @@ STATUS_WORD = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, lang: str = "en") -> None:
     p = sub.add_parser(
         "exercise",
-        help="NumPy exercises checked by the engine (list, start, check, hint, solution, reset, watch)",
-        description="Implement pieces of deep learning in NumPy; kb checks them numerically "
-        "against a reference solution in a sandboxed process.",
+        help=tr(lang, "NumPy exercises checked by the engine (list, start, open, check, hint, solution, reset, watch)",
+                "由引擎检查的 NumPy 练习（list、start、open、check、hint、solution、reset、watch）"),
+        description=tr(lang, "Implement pieces of deep learning in NumPy; kb checks them numerically "
+                       "against a reference solution in a sandboxed process.",
+                       "用 NumPy 实现深度学习的各个部件；kb 在沙箱进程中将其与参考答案进行数值比对。"),
     )
     p.set_defaults(func=_group_help(p))
     ex = p.add_subparsers(dest="exercise_command", metavar="ACTION")
+    id_help = tr(lang, "the exercise's id (see `kb exercise list`)", "练习的 id（见 `kb exercise list`）")
+    json_help = tr(lang, "machine-readable output (JSON)", "输出机器可读的 JSON")
 
-    q = ex.add_parser("list", help="every exercise with its difficulty and your status")
-    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q = ex.add_parser("list", help=tr(lang, "every exercise with its difficulty and your status",
+                                      "所有练习及其难度和你的状态"))
+    q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_list)
 
-    q = ex.add_parser("start", help="create your file from the starter and print its path (never overwrites)")
-    q.add_argument("id", metavar="ID")
+    q = ex.add_parser("start", help=tr(lang, "create your file from the starter and print its path (never overwrites)",
+                                       "根据初始代码创建你的文件并输出其路径（从不覆盖）"))
+    q.add_argument("id", metavar="ID", help=id_help)
     q.set_defaults(func=cmd_start)
 
-    q = ex.add_parser("check", help="check your file (exit 0 only on a pass)")
-    q.add_argument("id", metavar="ID", nargs="?")
-    q.add_argument("--file", metavar="PATH", help="check this file instead of your exercise file")
-    q.add_argument("--json", action="store_true", help="print one JSON object (or one per exercise with --all)")
+    q = ex.add_parser("open", help=tr(lang, "open your file in $VISUAL or $EDITOR (created from the starter if needed)",
+                                      "用 $VISUAL 或 $EDITOR 打开你的文件（需要时先根据初始代码创建）"))
+    q.add_argument("id", metavar="ID", help=id_help)
+    q.set_defaults(func=cmd_open)
+
+    q = ex.add_parser("check", help=tr(lang, "check your file (exit 0 only on a pass)", "检查你的文件（只有通过时退出码为 0）"))
+    q.add_argument("id", metavar="ID", nargs="?", help=id_help)
+    q.add_argument("--file", metavar="PATH", help=tr(lang, "check this file instead of your exercise file",
+                                                     "检查这个文件，而不是你的练习文件"))
+    q.add_argument("--json", action="store_true", help=tr(lang, "print one JSON object (or one per exercise with --all)",
+                                                          "输出一个 JSON 对象（使用 --all 时每个练习一个）"))
     q.add_argument("--all", action="store_true",
-                   help="authoring QA: every reference solution passes and every starter does not")
+                   help=tr(lang, "authoring QA: every reference solution passes and every starter does not",
+                           "作者自检：每个参考答案都通过，每份初始代码都不通过"))
     q.set_defaults(func=cmd_check)
 
-    q = ex.add_parser("hint", help="show the next hint tier (idea, then NumPy tool, then a partial line)")
-    q.add_argument("id", metavar="ID")
+    q = ex.add_parser("hint", help=tr(lang, "show the next hint tier (idea, then NumPy tool, then a partial line)",
+                                      "显示下一级提示（思路，然后是 NumPy 工具，最后是部分代码）"))
+    q.add_argument("id", metavar="ID", help=id_help)
     q.set_defaults(func=cmd_hint)
 
-    q = ex.add_parser("solution", help="show the reference solution (after a pass, or 3 failed attempts)")
-    q.add_argument("id", metavar="ID")
-    q.add_argument("--yes", action="store_true", help="confirm without asking (before a pass)")
+    q = ex.add_parser("solution", help=tr(lang, "show the reference solution (after a pass, or 3 failed attempts)",
+                                          "显示参考答案（通过后，或失败 3 次后）"))
+    q.add_argument("id", metavar="ID", help=id_help)
+    q.add_argument("--yes", action="store_true", help=tr(lang, "confirm without asking (before a pass)",
+                                                         "不再询问，直接确认（尚未通过时）"))
     q.set_defaults(func=cmd_solution)
 
-    q = ex.add_parser("reset", help="start over from the starter (your current file is backed up)")
-    q.add_argument("id", metavar="ID")
+    q = ex.add_parser("reset", help=tr(lang, "start over from the starter (your current file is backed up)",
+                                       "从初始代码重新开始（你当前的文件会被备份）"))
+    q.add_argument("id", metavar="ID", help=id_help)
     q.set_defaults(func=cmd_reset)
 
-    q = ex.add_parser("sandbox", help="which isolation confines your code during a check, and why")
-    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q = ex.add_parser("sandbox", help=tr(lang, "which isolation confines your code during a check, and why",
+                                         "检查时用什么隔离方式限制你的代码，以及原因"))
+    q.add_argument("--json", action="store_true", help=tr(lang, "print one JSON object", "输出一个 JSON 对象"))
     q.set_defaults(func=cmd_sandbox)
 
-    q = ex.add_parser("watch", help="re-check your file every time you save it (Ctrl-C to stop)")
-    q.add_argument("id", metavar="ID")
-    q.add_argument("--file", metavar="PATH", help="watch this file instead of your exercise file")
-    q.add_argument("--poll", action="store_true", help="poll for changes instead of using inotify")
+    q = ex.add_parser("watch", help=tr(lang, "re-check your file every time you save it (Ctrl-C to stop)",
+                                       "每次保存文件时重新检查（按 Ctrl-C 停止）"))
+    q.add_argument("id", metavar="ID", help=id_help)
+    q.add_argument("--file", metavar="PATH", help=tr(lang, "watch this file instead of your exercise file",
+                                                     "监视这个文件，而不是你的练习文件"))
+    q.add_argument("--poll", action="store_true", help=tr(lang, "poll for changes instead of using inotify",
+                                                          "轮询文件变化，而不使用 inotify"))
     q.add_argument("--max-checks", type=int, default=None, help=argparse.SUPPRESS)
     q.set_defaults(func=cmd_watch)
 
@@ -102,7 +128,7 @@ def _group_help(parser: argparse.ArgumentParser):
 class _Fail(Exception):
     """Raised by helpers for a one-line error; turned into an exit status."""
 
-    def __init__(self, message: str, code: int = 2):
+    def __init__(self, message: str, code: int = USAGE):
         super().__init__(message)
         self.code = code
 
@@ -111,7 +137,9 @@ def _run(handler):
     """Wrap a handler: user errors become one line on stderr and an exit status."""
 
     def wrapped(args: argparse.Namespace) -> int:
+        from engine.sandbox import SandboxUnavailable  # standard library only
         from kb.exercises import ExerciseError
+        from kb.progress.errors import ProgressStoreError  # no SQLAlchemy
 
         lang = getattr(args, "lang", "en") or "en"
         try:
@@ -122,23 +150,16 @@ def _run(handler):
         except _Fail as exc:
             print(f"kb: {exc}", file=sys.stderr)
             return exc.code
-        except _sandbox_errors() as exc:  # type: ignore[misc]
+        except SandboxUnavailable as exc:
             print(tr(lang, f"kb: {exc} (KB_SANDBOX=require). See `kb exercise sandbox`.",
                      f"kb：{exc}（KB_SANDBOX=require）。见 `kb exercise sandbox`。"), file=sys.stderr)
-            return 1
-        except _store_errors() as exc:  # type: ignore[misc]
-            msg = exc.message(lang) if hasattr(exc, "message") else str(exc)
-            print(f"kb: {msg}", file=sys.stderr)
-            return 1
+            return UNAVAILABLE
+        except ProgressStoreError as exc:
+            print(f"kb: {exc.message(lang)}", file=sys.stderr)
+            return UNAVAILABLE
 
     wrapped.__name__ = handler.__name__
     return wrapped
-
-
-def _sandbox_errors() -> tuple[type[BaseException], ...]:
-    from engine.sandbox import SandboxUnavailable  # standard library only
-
-    return (SandboxUnavailable,)
 
 
 def _say_isolation(worker: Any, lang: str) -> None:
@@ -149,14 +170,6 @@ def _say_isolation(worker: Any, lang: str) -> None:
                        "See `kb exercise sandbox`.",
                  f"kb：你的代码只在资源限制下运行，没有沙箱隔离：{iso.reason}。见 `kb exercise sandbox`。"),
               file=sys.stderr)
-
-
-def _store_errors() -> tuple[type[BaseException], ...]:
-    try:
-        from kb.progress.errors import ProgressStoreError
-    except ImportError:  # pragma: no cover
-        return ()
-    return (ProgressStoreError,)
 
 
 def _extra(args: argparse.Namespace) -> list[str] | None:
@@ -241,6 +254,24 @@ def cmd_start(args: argparse.Namespace, lang: str) -> int:
     else:
         print(tr(lang, f"Already exists, left as it is (`kb exercise reset {ex.id}` starts over).",
                  f"文件已存在，保持不变（`kb exercise reset {ex.id}` 可以从头开始）。"), file=sys.stderr)
+    return 0
+
+
+@_run
+def cmd_open(args: argparse.Namespace, lang: str) -> int:
+    from kb import exercises
+    from kb.app.editor import EditorError, run_editor
+
+    ex = _load(args)
+    path, created = exercises.start(ex)
+    if created:
+        print(tr(lang, f"Created {path} from the starter.", f"已根据初始代码创建 {path}。"), file=sys.stderr)
+    try:
+        run_editor(path)
+    except EditorError as exc:
+        raise _Fail(exc.message(lang), code=UNAVAILABLE) from None
+    print(path)
+    print(tr(lang, f"Check it: kb exercise check {ex.id}", f"检查：kb exercise check {ex.id}"), file=sys.stderr)
     return 0
 
 
@@ -410,7 +441,7 @@ def _check_all(args: argparse.Namespace, lang: str) -> int:
 
         items = exercises.all_exercises(_extra(args))
         if not items:
-            raise _Fail(tr(lang, "no exercises found", "没有找到任何练习"))
+            raise _Fail(tr(lang, "no exercises found", "没有找到任何练习"), code=NO_RESULTS)
         results = []
         with tempfile.TemporaryDirectory(prefix="kb-check-all-") as tmp:
             for ex in items:
@@ -569,12 +600,12 @@ def cmd_solution(args: argparse.Namespace, lang: str) -> int:
                     f"the solution opens after a pass, or after {exercises.ATTEMPTS_FOR_SOLUTION} failed checks "
                     f"({access.failed} so far, {left} to go). Try `kb exercise hint {ex.id}`.",
                     f"通过检查后，或检查失败 {exercises.ATTEMPTS_FOR_SOLUTION} 次后才能查看答案"
-                    f"（目前失败 {access.failed} 次，还差 {left} 次）。先试试 `kb exercise hint {ex.id}`。"), code=1)
+                    f"（目前失败 {access.failed} 次，还差 {left} 次）。先试试 `kb exercise hint {ex.id}`。"), code=REFUSED)
             if not args.yes and not _confirm(tr(
                     lang, "You have not passed yet. Show the reference solution anyway? [y/N] ",
                     "你还没有通过。仍然要查看参考答案吗？[y/N] ")):
                 raise _Fail(tr(lang, f"not shown (run `kb exercise solution {ex.id} --yes` to confirm)",
-                               f"未显示（运行 `kb exercise solution {ex.id} --yes` 以确认）"), code=1)
+                               f"未显示（运行 `kb exercise solution {ex.id} --yes` 以确认）"), code=REFUSED)
         store.unlock_solution(ex.id)
     finally:
         store.close()
@@ -643,24 +674,3 @@ def cmd_watch(args: argparse.Namespace, lang: str) -> int:
     finally:
         worker.close()
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``kb exercise ...`` on its own (used when the full CLI is not at hand)."""
-    from kb.i18n import resolve_lang
-
-    parser = argparse.ArgumentParser(prog="kb")
-    parser.add_argument("--lang", choices=["zh", "en"])
-    parser.add_argument("--content", action="append", default=[])
-    sub = parser.add_subparsers(dest="command")
-    register(sub)
-    args = parser.parse_args(argv)
-    args.lang = resolve_lang(args.lang)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

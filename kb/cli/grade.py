@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kb.errors import FAILED, NOT_FOUND, UNAVAILABLE, USAGE
 from kb.i18n import tr
 from kb.text import terminal_safe
 
@@ -17,13 +18,17 @@ MARKS = {"pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "memory":
 FIELDS = ["learner", "exercise", "status", "checks_passed", "checks_total", "seconds", "message"]
 
 
-def add_grade_parser(class_sub: Any) -> None:
+def add_grade_parser(class_sub: Any, lang: str = "en") -> None:
     """Adds ``grade`` to the ``kb class`` command group."""
-    q = class_sub.add_parser("grade", help="grade DIR/<learner>/<exercise-id>.py in parallel sandboxes")
-    q.add_argument("dir", metavar="DIR", help="one folder per learner, one <exercise-id>.py per submission")
-    q.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel checks (default: the number of cores)")
-    q.add_argument("--json", action="store_true", help="print a JSON list, one object per submission")
-    q.add_argument("--csv", metavar="FILE", help="also write the results as CSV")
+    q = class_sub.add_parser("grade", help=tr(lang, "grade DIR/<learner>/<exercise-id>.py in parallel sandboxes",
+                                              "在并行沙箱中为 DIR/<学习者>/<练习 id>.py 评分"))
+    q.add_argument("dir", metavar="DIR", help=tr(lang, "one folder per learner, one <exercise-id>.py per submission",
+                                                 "每位学习者一个文件夹，每份提交一个 <练习 id>.py"))
+    q.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help=tr(lang, "parallel checks (default: the number of cores)", "并行检查数（默认：CPU 核数）"))
+    q.add_argument("--json", action="store_true", help=tr(lang, "print a JSON list, one object per submission",
+                                                          "输出 JSON 列表，每份提交一个对象"))
+    q.add_argument("--csv", metavar="FILE", help=tr(lang, "also write the results as CSV", "同时把结果写成 CSV"))
     q.set_defaults(func=cmd_grade)
 
 
@@ -35,10 +40,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(tr(lang, f"kb: {root} is not a folder (expected DIR/<learner>/<exercise-id>.py)",
                  f"kb：{root} 不是文件夹（应为 DIR/<学习者>/<练习 id>.py）"), file=sys.stderr)
-        return 2
+        return NOT_FOUND
     if args.jobs is not None and args.jobs < 1:
         print(tr(lang, "kb: --jobs must be at least 1", "kb：--jobs 至少为 1"), file=sys.stderr)
-        return 2
+        return USAGE
     extra = list(getattr(args, "content", None) or []) or None
     live = sys.stderr.isatty() and not args.json
 
@@ -47,12 +52,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
             print(f"  {MARKS.get(result.status, '?')} {result.learner}/{result.exercise}", file=sys.stderr)
 
     run = grade(root, jobs=args.jobs, extra_roots=extra, progress=progress)
+    csv_failed = False
     if args.csv:
-        with open(args.csv, "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=FIELDS)
-            writer.writeheader()
-            for r in run.results:
-                writer.writerow(r.to_dict(lang))
+        try:
+            with open(args.csv, "w", newline="", encoding="utf-8") as f:
+                writer = csv.DictWriter(f, fieldnames=FIELDS)
+                writer.writeheader()
+                for r in run.results:
+                    writer.writerow(r.to_dict(lang))
+        except OSError as exc:  # the grades are still printed below
+            print(tr(lang, f"kb: cannot write {args.csv}: {exc.strerror or exc}",
+                     f"kb：无法写入 {args.csv}：{exc.strerror or exc}"), file=sys.stderr)
+            csv_failed = True
     if args.json:
         print(json.dumps([r.to_dict(lang) for r in run.results], ensure_ascii=False, indent=2))
     else:
@@ -64,7 +75,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if r.status == "ungraded":
             print(tr(lang, f"kb: not graded: {r.learner}/{r.exercise}.py: {terminal_safe(r.message)}",
                      f"kb：未评分：{r.learner}/{r.exercise}.py：{terminal_safe(r.message_zh)}"), file=sys.stderr)
-    return 0 if run.complete else 1
+    if csv_failed:
+        return UNAVAILABLE
+    return 0 if run.complete else FAILED
 
 
 def _pad(text: str, width: int) -> str:

@@ -7,39 +7,53 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from datetime import datetime, timezone
 
+from kb.app.labels import exercise_mark, exercise_state_label, step_verb
 from kb.cli import UserError
-from kb.i18n import tr
+from kb.errors import FAILED, NOT_FOUND, UNAVAILABLE, USAGE
+from kb.i18n import pick, tr
 from kb.text import terminal_safe
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, lang: str = "en") -> None:
     p = sub.add_parser(
         "progress",
-        help="your progress: due reviews, retention, activity, mastery; export/import",
-        description="Show your study progress, or back it up and move it: "
-        "`kb progress export FILE`, `kb progress import FILE`, `kb progress settings`.",
+        help=tr(lang, "your progress: due reviews, retention, activity, mastery; export/import",
+                "你的进度：到期复习、保持率、活动、掌握度；导出/导入"),
+        description=tr(lang, "Show your study progress, or back it up and move it: "
+                       "`kb progress export FILE`, `kb progress import FILE`, `kb progress settings`.",
+                       "显示你的学习进度，或备份、迁移它："
+                       "`kb progress export FILE`、`kb progress import FILE`、`kb progress settings`。"),
     )
-    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--json", action="store_true", help=tr(lang, "print the figures as JSON", "以 JSON 输出各项数据"))
     p.set_defaults(func=cmd_progress)
     ps = p.add_subparsers(dest="progress_command", metavar="ACTION", parser_class=type(p))
 
-    e = ps.add_parser("export", help="write all your progress to a JSON file (backup, move machines)")
-    e.add_argument("file", metavar="FILE")
+    e = ps.add_parser("export", help=tr(lang, "write all your progress to a JSON file (backup, move machines)",
+                                        "把你的全部进度写入 JSON 文件（备份、换机器）"))
+    e.add_argument("file", metavar="FILE", help=tr(lang, "the file to write", "要写入的文件"))
     e.set_defaults(func=cmd_export)
 
-    i = ps.add_parser("import", help="merge a progress JSON file into yours (never duplicates a review)")
-    i.add_argument("file", metavar="FILE")
-    i.add_argument("--json", action="store_true", help="print what was merged as JSON")
+    i = ps.add_parser("import", help=tr(lang, "merge a progress JSON file into yours (never duplicates a review)",
+                                        "把一个进度 JSON 文件合并到你的进度中（不会重复任何复习记录）"))
+    i.add_argument("file", metavar="FILE", help=tr(lang, "a file written by `kb progress export`",
+                                                   "由 `kb progress export` 写出的文件"))
+    i.add_argument("--json", action="store_true", help=tr(lang, "print what was merged as JSON", "以 JSON 输出合并了什么"))
     i.set_defaults(func=cmd_import)
 
-    s = ps.add_parser("settings", help="show or change a study setting (desired_retention, new_per_session, ...)",
-                      description="Without KEY: every setting. With KEY: its value. With KEY VALUE: change it. "
-                      "Settings: desired_retention (0.70-0.99), new_per_session (0-1000), lang (en, zh), "
-                      "current_path (a learning path id), tui.theme (a theme name).")
-    s.add_argument("key", nargs="?", metavar="KEY")
-    s.add_argument("value", nargs="?", metavar="VALUE", help="a number, true/false, or text")
+    s = ps.add_parser("settings", help=tr(lang, "show or change a study setting (desired_retention, new_per_session, ...)",
+                                          "查看或修改学习设置（desired_retention、new_per_session 等）"),
+                      description=tr(lang, "Without KEY: every setting. With KEY: its value. With KEY VALUE: change it. "
+                                     "Settings: desired_retention (0.70-0.99), new_per_session (0-1000), lang (en, zh), "
+                                     "current_path (a learning path id), tui.theme (a theme name).",
+                                     "不给 KEY：列出所有设置。给出 KEY：显示它的值。给出 KEY VALUE：修改它。"
+                                     "设置项：desired_retention（0.70-0.99）、new_per_session（0-1000）、lang（en、zh）、"
+                                     "current_path（学习路径 id）、tui.theme（主题名）。"))
+    s.add_argument("key", nargs="?", metavar="KEY", help=tr(lang, "a setting's name", "设置项的名称"))
+    s.add_argument("value", nargs="?", metavar="VALUE", help=tr(lang, "a number, true/false, or text",
+                                                                "数字、true/false 或文本"))
     s.set_defaults(func=cmd_settings)
 
 
@@ -48,12 +62,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def open_progress(args: argparse.Namespace):
     """The progress store, or a one-line UserError a learner can act on."""
-    from kb.progress import ProgressStoreError, open_store
+    from kb.app.services import open_store
+    from kb.progress import ProgressStoreError
 
     try:
         return open_store()
     except ProgressStoreError as exc:
-        raise UserError(exc.message(args.lang)) from None
+        raise UserError(exc.message(args.lang), code=UNAVAILABLE) from None
 
 
 def store_errors(args: argparse.Namespace):
@@ -67,36 +82,13 @@ def store_errors(args: argparse.Namespace):
         try:
             yield
         except ProgressStoreError as exc:
-            raise UserError(exc.message(args.lang)) from None
+            raise UserError(exc.message(args.lang), code=UNAVAILABLE) from None
 
     return guard()
 
 
 def local_tz():
     return datetime.now(timezone.utc).astimezone().tzinfo
-
-
-def when(dt: datetime | None, now: datetime, lang: str) -> str:
-    """'now', 'in 10 min', 'in 3 days' (or Chinese)."""
-    if dt is None:
-        return tr(lang, "never", "无")
-    delta = dt - now
-    secs = delta.total_seconds()
-    if secs < 30:
-        return tr(lang, "now", "现在")
-    mins = secs / 60
-    if mins < 60:
-        n = round(mins)
-        return tr(lang, f"in {n} min", f"{n} 分钟后")
-    hours = mins / 60
-    if hours < 24:
-        n = round(hours)
-        return tr(lang, f"in {n} h", f"{n} 小时后")
-    days = round(hours / 24)
-    if days < 60:
-        return tr(lang, f"in {days} day{'s' if days != 1 else ''}", f"{days} 天后")
-    months = round(days / 30)
-    return tr(lang, f"in {months} months", f"{months} 个月后")
 
 
 def _bar(frac: float, width: int = 20) -> str:
@@ -142,26 +134,31 @@ def heatmap(per_day: list[dict], lang: str) -> list[str]:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
+    from kb.app.dashboard import dashboard
+    from kb.app.services import Services
+    from kb.cli.content import open_catalog
     from kb.progress import stats
 
     lang = args.lang
     store = open_progress(args)
-    scope = _scope(args)
+    catalog = open_catalog(args)
     tz = local_tz()
     with store_errors(args):
-        data = stats.summary(store, tz=tz, **scope)
+        services = Services(catalog, store)
+        services.reload_lists()
+        dash = dashboard(services)  # the figures Home shows: the first lines here
+        data = stats.summary(store, tz=tz, **stats.catalog_scope(catalog))
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps({**data, "dashboard": dash.to_dict()}, ensure_ascii=False, indent=2))
         return 0
 
     now = datetime.fromisoformat(data["now"])
-    items = data["items"]
     print(tr(lang, "Progress", "学习进度") + f" — {now.astimezone(tz):%Y-%m-%d %H:%M}")
-    line = tr(lang, f"Due now: {data['due_now']}", f"现在到期：{data['due_now']}")
-    if items["total"] is not None:
-        line += tr(lang, f"    Quiz items: {items['seen']} seen of {items['total']} ({items['new']} new)",
-                   f"    测验题：已学 {items['seen']} / 共 {items['total']}（新题 {items['new']}）")
-    print(line)
+    print(tr(lang, f"Due now: {dash.due}    Quiz items: {dash.seen} seen of {dash.items} ({dash.new} new)",
+             f"现在到期：{dash.due}    测验题：已学 {dash.seen} / 共 {dash.items}（新题 {dash.new}）"))
+    path_line = _path_line(dash, lang)
+    if path_line:
+        print(path_line)
 
     print()
     print(tr(lang, "Due in the next 14 days:", "未来 14 天到期："))
@@ -196,31 +193,47 @@ def cmd_progress(args: argparse.Namespace) -> int:
         print()
         print(tr(lang, "Mastery by tag (recall probability now; seen, mature):",
                  "各标签掌握度（当前回忆概率；已学、已熟练）："))
-        width = max(len(m["tag"]) for m in data["mastery_by_tag"])
+        import unicodedata
+
+        from kb.text import terminal_safe
+
+        def cells(text: str) -> int:  # a CJK character takes two columns
+            return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+        label = catalog.tag_label  # tags by their label, whole (the catalog opened above)
+        names = {m["tag"]: terminal_safe(label(m["tag"], lang)) for m in data["mastery_by_tag"]}
+        width = max(cells(n) for n in names.values())
         for m in data["mastery_by_tag"]:
-            print(f"  {m['tag']:<{width}} {_bar(m['mastery'], 16)} {_pct(m['mastery']):>4}  "
+            name = names[m["tag"]]
+            print(f"  {name}{' ' * (width - cells(name))} {_bar(m['mastery'], 16)} {_pct(m['mastery']):>4}  "
                   + tr(lang, f"{m['seen']}/{m['items']} seen, {m['mature']} mature",
                        f"已学 {m['seen']}/{m['items']}，熟练 {m['mature']}"))
 
-    ex = data["exercises"]
     print()
-    total = f" / {ex['total']}" if ex["total"] is not None else ""
-    print(tr(lang, f"Exercises passed: {ex['passed']}{total} (attempted {ex['attempted']})",
-             f"已通过练习：{ex['passed']}{total}（尝试过 {ex['attempted']}）"))
-    if data["due_now"]:
+    print(tr(lang, f"Exercises passed: {dash.passed} / {dash.exercises} (attempted {dash.attempted})",
+             f"已通过练习：{dash.passed} / {dash.exercises}（尝试过 {dash.attempted}）"))
+    for ex in dash.in_progress:
+        title = terminal_safe(pick(ex["title"], lang)) if ex["title"] else ex["id"]
+        print(f"  {exercise_mark(ex['state'])} {ex['id']} · {title}  [{exercise_state_label(ex['state'], lang)}]")
+    if dash.due:
         print(tr(lang, "Next: kb quiz", "下一步：kb quiz"))
     return 0
 
 
-def _scope(args: argparse.Namespace) -> dict:
-    """Figures measured against the content; without a catalog, against the store."""
-    from kb.progress.stats import catalog_scope
-
-    try:
-        from kb.cli.content import open_catalog
-    except ImportError:  # pragma: no cover - the content commands are not there
-        return {}
-    return catalog_scope(open_catalog(args))
+def _path_line(dash, lang: str) -> str | None:
+    """The learning path Home follows and its next step, as one line."""
+    if dash.path is None:
+        return None
+    title = terminal_safe(pick(dash.path["title"], lang)) if dash.path["title"] else dash.path["id"]
+    head = tr(lang, f"Learning path: {title} — {dash.steps_done} of {len(dash.steps)} steps done",
+              f"学习路径：{title} —— 已完成 {dash.steps_done}/{len(dash.steps)} 步")
+    step = dash.step(dash.next_step)
+    if step is None:
+        return head + tr(lang, "; complete", "，已全部完成")
+    what = terminal_safe(pick(step["title"], lang)) if step["title"] else step["ref"]
+    verb, where = step_verb(step["do"], lang), f"kb path {dash.path['id']}"
+    return head + tr(lang, f"; next: step {step['index']}, {verb} {what} ({where})",
+                     f"；下一步：第 {step['index']} 步，{verb}“{what}”（{where}）")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -232,7 +245,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             counts = export_file(store, args.file)
     except OSError as exc:
         raise UserError(tr(args.lang, f"cannot write {args.file}: {exc.strerror or exc}",
-                           f"无法写入 {args.file}：{exc.strerror or exc}")) from None
+                           f"无法写入 {args.file}：{exc.strerror or exc}"), code=UNAVAILABLE) from None
     print(tr(args.lang,
              f"Exported {counts['reviews']} reviews, {counts['cards']} cards, {counts['attempts']} "
              f"exercise attempts to {args.file}",
@@ -242,11 +255,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kb.progress.transfer import import_file
+    from kb.progress.transfer import ImportFormatError, import_file
 
+    if not os.path.lexists(args.file):  # before the store opens: nothing to merge
+        raise UserError(tr(args.lang, f"cannot read {args.file}: no such file (write one with `kb progress export FILE`)",
+                           f"无法读取 {args.file}：文件不存在（可用 `kb progress export FILE` 生成）"), code=NOT_FOUND)
     store = open_progress(args)
     with store_errors(args):
-        res = import_file(store, args.file)
+        try:
+            res = import_file(store, args.file)
+        except ImportFormatError as exc:  # the file was read and validated, and refused: nothing merged
+            raise UserError(exc.message(args.lang), code=FAILED) from None
     if getattr(args, "json", False):
         print(json.dumps(res.to_dict(), indent=2))
         return 0
@@ -280,7 +299,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "tui.theme": ("the app's colour theme (a Textual theme name, e.g. textual-light)",
                   "应用的配色主题（Textual 主题名，如 textual-light）"),
 }
-USAGE_ERROR = 2  # a mistyped setting or a value out of range, like any usage error
+USAGE_ERROR = USAGE  # a value out of range, like any usage error (a mistyped key is NOT_FOUND)
 
 
 def _unknown_setting(key: str, lang: str) -> UserError:
@@ -299,7 +318,7 @@ def _unknown_setting(key: str, lang: str) -> UserError:
         en += "."
         zh += "。"
     return UserError(tr(lang, f"{en} Known settings: {known} (see `kb progress settings`)",
-                        f"{zh}可用的设置：{known}（见 `kb progress settings`）"), code=USAGE_ERROR)
+                        f"{zh}可用的设置：{known}（见 `kb progress settings`）"), code=NOT_FOUND)
 
 
 def _check_path_setting(args: argparse.Namespace, value) -> None:

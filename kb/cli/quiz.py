@@ -14,22 +14,30 @@ import sys
 import time
 
 from kb.cli import UserError
+from kb.errors import NO_RESULTS, NOT_FOUND, did_you_mean
 from kb.i18n import tr
 from kb.text import terminal_safe
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, lang: str = "en") -> None:
     p = sub.add_parser(
         "quiz",
-        help="review quiz items with spaced repetition (due first, then new)",
-        description="A study session: due items first, then up to N new ones. "
-        "Answer, read the explanation, then press Enter to accept the proposed rating "
-        "or type 1 Again, 2 Hard, 3 Good, 4 Easy. Type :s to skip, :u to undo the last rating "
-        "(the item is asked again), :q to stop.",
+        help=tr(lang, "review quiz items with spaced repetition (due first, then new)",
+                "用间隔重复复习测验题（先复习到期的，再学新题）"),
+        description=tr(lang, "A study session: due items first, then up to N new ones. "
+                       "Answer, read the explanation, then press Enter to accept the proposed rating "
+                       "or type 1 Again, 2 Hard, 3 Good, 4 Easy. Type :s to skip, :u to undo the last rating "
+                       "(the item is asked again), :q to stop.",
+                       "一次学习：先做到期的题，再做最多 N 道新题。作答并阅读解析后，按回车接受建议的评分，"
+                       "或输入 1 重来、2 困难、3 良好、4 简单。输入 :s 跳过，:u 撤销上一次评分（该题会再问一次），"
+                       ":q 结束。"),
     )
-    p.add_argument("--tag", metavar="T", help="only items with this tag")
-    p.add_argument("--path", metavar="P", help="only the quiz steps of this learning path")
-    p.add_argument("--new", metavar="N", type=_count, help="at most N new items (default: setting new_per_session, 10)")
+    p.add_argument("--tag", metavar="T", help=tr(lang, "only items with this tag", "只做带这个标签的题"))
+    p.add_argument("--path", metavar="P", help=tr(lang, "only the quiz steps of this learning path",
+                                                  "只做这条学习路径中的测验步骤"))
+    p.add_argument("--new", metavar="N", type=_count,
+                   help=tr(lang, "at most N new items (default: setting new_per_session, 10)",
+                           "最多 N 道新题（默认：设置 new_per_session，即 10）"))
     p.set_defaults(func=cmd_quiz)
 
 
@@ -80,10 +88,11 @@ def _show_item(entry, left: str, lang: str) -> None:
 
 def cmd_quiz(args: argparse.Namespace) -> int:
     from kb.cli.content import open_catalog
-    from kb.cli.progress import open_progress, store_errors, when
+    from kb.cli.progress import open_progress, store_errors
+    from kb.i18n import when
     from kb.i18n import pick
     from kb.quiz.grading import Grade, InvalidResponse, expected_text
-    from kb.quiz.scheduling import RATING_LABELS, parse_rating, propose_rating
+    from kb.progress.scheduling import RATING_LABELS, parse_rating
     from kb.quiz.session import NoSuchPath, QuizSession, select_items
 
     lang = args.lang
@@ -92,12 +101,14 @@ def cmd_quiz(args: argparse.Namespace) -> int:
     try:
         items = select_items(catalog, tag=args.tag, path=args.path)
     except NoSuchPath:
-        raise UserError(tr(lang, f"no learning path '{args.path}' (see `kb path`)",
-                           f"没有名为“{args.path}”的学习路径（见 `kb path`）")) from None
+        paths = [s.id for s in catalog.list(kind="path")]
+        hint = did_you_mean(args.path, paths, lang)
+        raise UserError(tr(lang, f"no learning path '{args.path}'{hint} (see `kb path`)",
+                           f"没有名为“{args.path}”的学习路径{hint}（见 `kb path`）"), code=NOT_FOUND) from None
     if not items:
         what = tr(lang, f" with tag '{args.tag}'" if args.tag else "", f"（标签“{args.tag}”）" if args.tag else "")
         raise UserError(tr(lang, f"no quiz items{what} in the content (see `kb list --kind quiz`)",
-                           f"内容中没有测验题{what}（见 `kb list --kind quiz`）"))
+                           f"内容中没有测验题{what}（见 `kb list --kind quiz`）"), code=NO_RESULTS)
 
     with store_errors(args):
         session = QuizSession(store, items, new_limit=args.new, lang=lang)
@@ -119,13 +130,13 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         """Undo the session's last rating; False (and why) when there is none."""
         from kb.progress import ProgressStoreError
 
-        if not session.can_undo():
-            print(tr(lang, "Nothing to undo in this session.", "本次练习还没有可撤销的评分。"))
-            return False
         try:
-            back = session.undo()
+            back = session.undo()  # None, and nothing changed, when there is nothing to undo
         except ProgressStoreError as exc:
             print(exc.message(lang))
+            return False
+        if back is None:
+            print(tr(lang, "Nothing to undo in this session.", "本次练习还没有可撤销的评分。"))
             return False
         print(tr(lang, f"Undone: your rating of {back.item_id} was taken back; answer it again.",
                  f"已撤销对 {back.item_id} 的评分；请重新作答。"))
@@ -134,7 +145,6 @@ def cmd_quiz(args: argparse.Namespace) -> int:
 
     rating_keys = " · ".join(f"{k} {labels[k]}" for k in (1, 2, 3, 4))
     code = 0
-    pending = None  # (entry, grade, answer, duration_ms): answered but not yet rated
     shown = 0
     try:
         with store_errors(args):
@@ -177,14 +187,12 @@ def cmd_quiz(args: argparse.Namespace) -> int:
                 explanation = terminal_safe(pick(entry.item.explanation, lang))
                 if explanation:
                     print(explanation)
-                proposed = propose_rating(grade.correct)
-                pending = (entry, grade, text or None, duration_ms)
+                proposed = session.answered(entry, grade, text, duration_ms)  # kept if the session ends now
                 while True:
                     choice = _read(tr(lang, f"Rate [Enter = {labels[proposed]}] {rating_keys}: ",
                                       f"评分 [回车 = {labels[proposed]}] {rating_keys}："))
                     if choice.strip().casefold() in UNDO:
                         if undo():  # this answer is dropped (never stored); asked again after
-                            pending = None
                             break
                         continue
                     quit_after = choice.strip().casefold() in (":q", ":quit", "：q")
@@ -192,10 +200,10 @@ def cmd_quiz(args: argparse.Namespace) -> int:
                     if rating is not None:
                         break
                     print(tr(lang, "Type 1, 2, 3 or 4 (or Enter).", "请输入 1、2、3 或 4（或直接回车）。"))
-                if pending is None:  # undone: ask the item that came back
+                if session.pending is None:  # undone: ask the item that came back
                     continue
+                assert rating is not None  # the loop ends with a rating unless the answer was undone
                 out = session.rate(entry, rating, grade=grade, answer=text or None, duration_ms=duration_ms)
-                pending = None
                 print(tr(lang, f"Next review {when(out.after.due, out.review.at, lang)}.",
                          f"下次复习：{when(out.after.due, out.review.at, lang)}。"))
                 if quit_after:
@@ -208,24 +216,15 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         print()
         code = 130
     finally:
-        if pending is not None:  # answered, not rated: keep it with the proposed rating
-            entry, grade, text, duration_ms = pending
-            try:
-                session.rate(entry, propose_rating(grade.correct), grade=grade, answer=text, duration_ms=duration_ms)
-            except Exception as exc:  # noqa: BLE001 - report, never lose the summary
-                print(tr(lang, f"could not save the last answer: {exc}", f"未能保存最后一个答案：{exc}"),
-                      file=sys.stderr)
+        try:
+            session.end()  # answered, not rated: kept with the proposed rating
+        except Exception as exc:  # noqa: BLE001 - report, never lose the summary
+            print(tr(lang, f"could not save the last answer: {exc}", f"未能保存最后一个答案：{exc}"),
+                  file=sys.stderr)
 
-    s = session.summary()
+    lines = session.summary().lines(lang, session.now())
     print()
-    print(tr(lang,
-             f"Session: {s.answered} answered, {s.correct} right ({s.new_seen} new, {s.reviewed} reviews).",
-             f"本次：作答 {s.answered} 题，答对 {s.correct} 题（新题 {s.new_seen}，复习 {s.reviewed}）。"))
-    if s.ratings:
-        print("  " + " · ".join(f"{labels[k]} {v}" for k, v in sorted(s.ratings.items())))
-    if s.left:
-        print(tr(lang, f"{s.left} left for next time.", f"还剩 {s.left} 题留待下次。"))
-    if s.next_due is not None:
-        print(tr(lang, f"Next review {when(s.next_due, store.now(), lang)}.",
-                 f"下次复习：{when(s.next_due, store.now(), lang)}。"))
+    print(tr(lang, "Session: ", "本次：") + lines[0])
+    for line in lines[1:]:
+        print(line)
     return code

@@ -18,29 +18,41 @@ import sys
 from pathlib import Path
 
 from kb.cli import UserError
+from kb.errors import UNAVAILABLE
 from kb.i18n import tr
 
 README_SECTION = "README.md, “Classroom: kb in the browser”"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, lang: str = "en") -> None:
     p = sub.add_parser(
         "serve",
-        help="serve the app to web browsers (one kb session per browser tab)",
-        description="Serve the app over HTTP with textual-serve: each browser tab runs its own kb "
-        "session with this command's environment (KB_HOME, KB_DATABASE_URL, KB_USER, --lang, "
-        "--content). The app has no login: keep the default loopback host, or put it behind a "
-        "reverse proxy with authentication (see the README). Ctrl-C stops the server.",
+        help=tr(lang, "serve the app to web browsers (one kb session per browser tab)",
+                "通过网页浏览器提供应用（每个浏览器标签页一个 kb 会话）"),
+        description=tr(lang, "Serve the app over HTTP with textual-serve: each browser tab runs its own kb "
+                       "session with this command's environment (KB_HOME, KB_DATABASE_URL, KB_USER, --lang, "
+                       "--content). The app has no login: keep the default loopback host, or put it behind a "
+                       "reverse proxy with authentication (see the README). Ctrl-C stops the server.",
+                       "用 textual-serve 通过 HTTP 提供应用：每个浏览器标签页都以本命令的环境"
+                       "（KB_HOME、KB_DATABASE_URL、KB_USER、--lang、--content）运行自己的 kb 会话。"
+                       "应用没有登录功能：请保持默认的本机回环地址，或放在带身份验证的反向代理之后（见 README）。"
+                       "按 Ctrl-C 停止服务器。"),
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--host", default="127.0.0.1", help=tr(lang, "address to listen on (default 127.0.0.1)",
+                                                          "监听地址（默认 127.0.0.1）"))
+    p.add_argument("--port", type=int, default=8000, help=tr(lang, "port to listen on (default 8000)",
+                                                             "监听端口（默认 8000）"))
     p.add_argument("--public-url", metavar="URL",
-                   help="the URL browsers use to reach the server, when a proxy changes it "
-                   "(default: taken from each request's Host and X-Forwarded-Proto headers)")
+                   help=tr(lang, "the URL browsers use to reach the server, when a proxy changes it "
+                           "(default: taken from each request's Host and X-Forwarded-Proto headers)",
+                           "代理改变了地址时，浏览器访问服务器所用的 URL"
+                           "（默认取自每个请求的 Host 和 X-Forwarded-Proto 头）"))
     p.add_argument("--user-header", metavar="HEADER",
-                   help="take each session's learner (as --user) from this request header, which "
-                   "an authenticating reverse proxy sets, e.g. X-Remote-User; requests without it "
-                   "are refused. Only with a proxy in front: a browser can send any header")
+                   help=tr(lang, "take each session's learner (as --user) from this request header, which "
+                           "an authenticating reverse proxy sets, e.g. X-Remote-User; requests without it "
+                           "are refused. Only with a proxy in front: a browser can send any header",
+                           "从这个请求头（由带身份验证的反向代理设置，如 X-Remote-User）取每个会话的学习者"
+                           "（相当于 --user）；没有该请求头的请求会被拒绝。只能在前面有代理时使用：浏览器可以发送任意请求头"))
     p.set_defaults(func=cmd_serve)
 
 
@@ -187,8 +199,11 @@ def _server_class():
             self.sockets.add(websocket)
             try:
                 await websocket.prepare(request)
+                async def close_socket(socket: web.WebSocketResponse = websocket) -> None:
+                    await socket.close()  # AppService awaits a close that returns nothing
+
                 app_service = AppService(command, write_bytes=websocket.send_bytes,
-                                         write_str=websocket.send_str, close=websocket.close,
+                                         write_str=websocket.send_str, close=close_socket,
                                          download_manager=self.download_manager, debug=self.debug)
                 await app_service.start(width, height)
                 await self._process_messages(websocket, app_service)
@@ -217,7 +232,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                            f"--port {args.port} 不是端口号；请使用 1–65535"))
     if importlib.util.find_spec("textual_serve") is None:
         raise UserError(tr(lang, "kb serve needs textual-serve: pip install textual-serve",
-                           "kb serve 需要 textual-serve：pip install textual-serve"))
+                           "kb serve 需要 textual-serve：pip install textual-serve"), code=UNAVAILABLE)
 
     # Fail with one sentence when the port is taken, before textual-serve prints anything.
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
@@ -229,7 +244,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError(tr(lang, f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}); "
                            "choose another --port or --host",
                            f"无法在 {args.host}:{args.port} 上监听（{exc.strerror or exc}）；"
-                           "请换一个 --port 或 --host")) from None
+                           "请换一个 --port 或 --host"), code=UNAVAILABLE) from None
 
     if not is_loopback(args.host):
         print(tr(lang,

@@ -90,5 +90,5 @@ def test_a_clean_folder_exits_0_and_draws_the_grid_in_both_languages(folder, cap
 
 
 def test_not_a_folder_is_a_clear_error(tmp_path, capsys):
-    assert cmd_grade(_args(tmp_path / "missing")) == 2
+    assert cmd_grade(_args(tmp_path / "missing")) == 3  # not found (kb.errors)
     assert "is not a folder" in capsys.readouterr().err

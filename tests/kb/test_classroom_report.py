@@ -124,11 +124,11 @@ def test_class_report_refuses_a_single_learner_sqlite_store(kb, kb_home, monkeyp
     monkeypatch.delenv("KB_DATABASE_URL", raising=False)
     for lang, word in (("en", "KB_DATABASE_URL"), ("zh", "共享")):
         res = kb("--lang", lang, "class", "report")
-        assert res.code == 2 and res.out == ""
+        assert res.code == 5 and res.out == ""  # unavailable (kb.errors)
         assert len(res.err.strip().splitlines()) == 1 and word in res.err
     assert not (kb_home / "data" / "progress.sqlite").exists()  # refused before creating it
     monkeypatch.setenv("KB_DATABASE_URL", f"sqlite:///{kb_home / 'elsewhere.sqlite'}")
-    assert kb("class", "report", "--json").code == 2
+    assert kb("class", "report", "--json").code == 5
 
 
 def test_class_report_command_on_postgres(kb, postgres_backend, pack, tmp_path, clock, monkeypatch):

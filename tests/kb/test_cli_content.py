@@ -87,7 +87,7 @@ def test_validate_json(kb, pack, write):
 
 def test_validate_missing_dir_is_one_line(kb, tmp_path, shipped):
     r = kb("validate", str(tmp_path / "nope"))
-    assert r.code == 1 and r.out == ""
+    assert r.code == 5 and r.out == ""  # unavailable (kb.errors)
     assert r.err == f"kb: content pack '{tmp_path / 'nope'}' is not a readable directory\n"
 
 
@@ -160,14 +160,15 @@ def test_search_kind_and_limit(kb, pack):
 
 def test_search_no_results(kb, pack):
     r = kb("--content", str(pack), "search", "xylophone")
-    assert r.code == 0 and r.out == "" and "xylophone" in r.err
-    assert kb("--content", str(pack), "search", "xylophone", "--json").json() == []
+    assert r.code == 4 and r.out == "" and "xylophone" in r.err  # no results (kb.errors)
+    r = kb("--content", str(pack), "search", "xylophone", "--json")
+    assert r.code == 4 and r.json() == []
 
 
 @pytest.mark.parametrize("query", ['"', "NEAR(", "'; DROP TABLE entries; --", "*", "AND", "\\", "%"])
 def test_search_hostile_queries_exit_zero(kb, pack, query):
     r = kb("--content", str(pack), "search", query, "--json")
-    assert r.code == 0 and isinstance(r.json(), list)
+    assert r.code == (0 if r.json() else 4) and isinstance(r.json(), list)  # 4: no results
 
 
 # --- show -----------------------------------------------------------------------------
@@ -210,12 +211,12 @@ def test_show_one_language_entry_marks_the_fallback(kb, pack):
 
 def test_show_unknown_id(kb, pack):
     r = kb("--content", str(pack), "show", "relux")
-    assert r.code == 1 and r.out == ""
+    assert r.code == 3 and r.out == ""  # not found (kb.errors)
     assert r.err.startswith("kb: no entry with id 'relux'") and r.err.count("\n") == 1
     r = kb("--content", str(pack), "show", "zzz-nothing")
-    assert r.err == "kb: no entry with id 'zzz-nothing'\n"
+    assert r.err == "kb: no entry with id 'zzz-nothing' (see `kb search`)\n"
     r = kb("--content", str(pack), "--lang", "zh", "show", "zzz-nothing")
-    assert r.err == "kb: 没有 id 为“zzz-nothing”的条目\n"
+    assert r.err == "kb: 没有 id 为“zzz-nothing”的条目（见 `kb search`）\n"
 
 
 # --- list -----------------------------------------------------------------------------
@@ -271,7 +272,7 @@ def test_faq_lists_every_question(kb, pack):
 
 def test_faq_without_a_match(kb, pack):
     r = kb("--content", str(pack), "faq", "xylophone")
-    assert r.code == 1 and r.out == "" and "kb faq" in r.err and r.err.count("\n") == 1
+    assert r.code == 4 and r.out == "" and "kb faq" in r.err and r.err.count("\n") == 1
 
 
 # --- language -------------------------------------------------------------------------
@@ -322,7 +323,8 @@ def test_language_reaches_the_output(kb, pack, monkeypatch, env, argv, expected)
 def test_bad_flags_are_one_line(kb, pack, argv):
     r = kb("--content", str(pack), *argv)
     assert r.code == 2 and r.out == ""
-    assert r.err.startswith("kb: ") and r.err.endswith("(see `kb --help`)\n") and r.err.count("\n") == 1
+    help_of = "kb" if argv[0].startswith("-") or argv[0] == "nope" else f"kb {argv[0]}"  # the command's own help
+    assert r.err.startswith("kb: ") and r.err.endswith(f"(see `{help_of} --help`)\n") and r.err.count("\n") == 1
 
 
 @pytest.mark.parametrize("make", ["missing", "file"])
@@ -332,7 +334,7 @@ def test_unusable_content_dir_is_one_line(kb, shipped, tmp_path, make):
         target.write_text("not a directory")
     for argv in (["list"], ["search", "relu"], ["show", "relu"], ["faq"], ["index"], ["validate"]):
         r = kb("--content", str(target), *argv)
-        assert r.code == 1 and r.out == "", argv
+        assert r.code == 5 and r.out == "", argv
         assert r.err == f"kb: content pack '{target}' is not a readable directory\n"
 
 
@@ -346,7 +348,7 @@ def test_unreadable_content_dir_is_one_line(kb, pack, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     r = kb("--content", str(pack), "list")
-    assert r.code == 1 and r.out == ""
+    assert r.code == 5 and r.out == ""
     assert r.err == f"kb: content pack '{pack}' is not a readable directory\n"
 
 
@@ -367,9 +369,9 @@ def _kb_process(*argv: str, home: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("argv, code, message", [
     (["--bogus"], 2, "kb: unrecognized arguments: --bogus (see `kb --help`)"),
-    (["search"], 2, "kb: the following arguments are required: query (see `kb --help`)"),
-    (["--content", "/nonexistent/pack", "list"], 1, "kb: content pack '/nonexistent/pack' is not a readable directory"),
-    (["show", "no-such-entry-zzz"], 1, "kb: no entry with id 'no-such-entry-zzz'"),
+    (["search"], 2, "kb: the following arguments are required: query (see `kb search --help`)"),
+    (["--content", "/nonexistent/pack", "list"], 5, "kb: content pack '/nonexistent/pack' is not a readable directory"),
+    (["show", "no-such-entry-zzz"], 3, "kb: no entry with id 'no-such-entry-zzz' (see `kb search`)"),
 ])
 def test_python_dash_m_kb_errors(tmp_path, argv, code, message):
     proc = _kb_process(*argv, home=tmp_path)

@@ -106,18 +106,18 @@ def test_check_in_chinese(home, capsys, tmp_path):
     assert "未通过" in out and "上溢" in out and "卡住了" in out
 
 
-@pytest.mark.parametrize("argv,words", [
-    (["exercise", "check", "no-such-exercise"], "no exercise 'no-such-exercise'"),
-    (["exercise", "check", "sigmoid"], "kb exercise start sigmoid"),
-    (["exercise", "check", "sigmoid", "--file", "/nonexistent/x.py"], "no such file"),
-    (["exercise", "start", "no-such-exercise"], "kb exercise list"),
-    (["exercise", "hint", "no-such-exercise"], "no exercise"),
-    (["exercise", "check"], "give an ID"),
-    (["exercise", "check", "sigmoid", "--all"], "--all"),
+@pytest.mark.parametrize("argv,words,status", [  # status: kb.errors (3 not found, 2 usage)
+    (["exercise", "check", "no-such-exercise"], "no exercise 'no-such-exercise'", 3),
+    (["exercise", "check", "sigmoid"], "kb exercise start sigmoid", 3),
+    (["exercise", "check", "sigmoid", "--file", "/nonexistent/x.py"], "no such file", 3),
+    (["exercise", "start", "no-such-exercise"], "kb exercise list", 3),
+    (["exercise", "hint", "no-such-exercise"], "no exercise", 3),
+    (["exercise", "check"], "give an ID", 2),
+    (["exercise", "check", "sigmoid", "--all"], "--all", 2),
 ])
-def test_user_errors_are_one_line_without_traceback(home, capsys, argv, words):
+def test_user_errors_are_one_line_without_traceback(home, capsys, argv, words, status):
     code, out, err = kb(capsys, *argv)
-    assert code == 2
+    assert code == status
     one_clean_line(err)
     assert words in err
 
@@ -138,7 +138,7 @@ def test_hints_unlock_one_tier_at_a_time(home, capsys):
 
 def test_solution_after_three_failed_attempts_needs_a_yes(home, capsys, tmp_path):
     code, _, err = kb(capsys, "exercise", "solution", "sigmoid")
-    assert code == 1 and "0 so far" in err
+    assert code == 6 and "0 so far" in err  # refused: not yet (kb.errors)
     one_clean_line(err)
     kb(capsys, "exercise", "start", "sigmoid")
     kb(capsys, "exercise", "check", "sigmoid")  # not-started: not a failed attempt
@@ -146,7 +146,7 @@ def test_solution_after_three_failed_attempts_needs_a_yes(home, capsys, tmp_path
     for _ in range(3):
         assert kb(capsys, "exercise", "check", "sigmoid")[0] == 1
     code, out, err = kb(capsys, "exercise", "solution", "sigmoid")  # stdin is not a terminal
-    assert code == 1 and "--yes" in err and "def sigmoid" not in out
+    assert code == 6 and "--yes" in err and "def sigmoid" not in out
     code, out, _ = kb(capsys, "exercise", "solution", "sigmoid", "--yes")
     assert code == 0 and "def sigmoid" in out and "np.where" in out
     code, out, _ = kb(capsys, "exercise", "solution", "sigmoid")  # unlocked now

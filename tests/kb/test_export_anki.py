@@ -210,12 +210,12 @@ def test_tag_filters_items_and_concepts(kb, pack, tmp_path):
 
 def test_unknown_tag_and_bad_paths_are_user_errors(kb, pack, tmp_path):
     r = kb("--content", str(pack), "export", "anki", str(tmp_path / "x.apkg"), "--tag", "no-such-tag")
-    assert r.code == 1 and "no-such-tag" in r.err
+    assert r.code == 4 and "no-such-tag" in r.err  # no results (kb.errors)
     assert not (tmp_path / "x.apkg").exists()
     r = kb("--content", str(pack), "export", "anki", str(tmp_path / "x.txt"))
-    assert r.code == 1 and ".apkg" in r.err
+    assert r.code == 2 and ".apkg" in r.err  # usage
     r = kb("--content", str(pack), "export", "anki", str(tmp_path / "missing" / "x.apkg"))
-    assert r.code == 1 and "does not exist" in r.err
+    assert r.code == 3 and "does not exist" in r.err  # not found
     r = kb("--content", str(pack), "export", "anki", str(tmp_path / "x.apkg"), "--lang", "fr")
     assert r.code == 2
 

@@ -1,6 +1,7 @@
 """`kb progress settings`: a mistyped key is refused with a "did you mean" and the keys
 there are (issue 10, defect 6: `kb progress settings desired_retension 0.85` used to
-store it and exit 0), values are range-checked, in both languages, exit status 2."""
+store it and exit 0), values are range-checked, in both languages; exit status 3 for an unknown
+key (not found), 2 for a bad value (usage), as kb.errors says."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def stored():
 
 def test_a_mistyped_key_is_refused_with_did_you_mean(capsys, pack):
     code, out, err = kb(capsys, pack, "desired_retension", "0.85")
-    assert code == 2 and out == ""
+    assert code == 3 and out == ""
     assert err.strip() == (
         "kb: unknown setting 'desired_retension'; did you mean 'desired_retention'? Known settings: "
         "current_path, desired_retention, lang, new_per_session, tui.theme (see `kb progress settings`)")
@@ -71,18 +72,18 @@ def test_a_mistyped_key_is_refused_with_did_you_mean(capsys, pack):
 
 def test_in_chinese_and_without_a_close_match(capsys, pack):
     code, _, err = kb(capsys, pack, "new_per_sesion", "5", lang="zh")
-    assert code == 2
+    assert code == 3
     assert "没有名为“new_per_sesion”的设置；你是不是想输入“new_per_session”？" in err
     assert "可用的设置：current_path, desired_retention, lang, new_per_session, tui.theme" in err
     code, _, err = kb(capsys, pack, "colour", "blue")
-    assert code == 2 and "unknown setting 'colour'. Known settings:" in err and "did you mean" not in err
+    assert code == 3 and "unknown setting 'colour'. Known settings:" in err and "did you mean" not in err
     assert len(err.strip().splitlines()) == 1
     assert "new_per_sesion" not in stored() and "colour" not in stored()
 
 
 def test_reading_a_mistyped_key_is_refused_too(capsys, pack):
     code, out, err = kb(capsys, pack, "desired_retension")
-    assert code == 2 and out == "" and "did you mean 'desired_retention'?" in err
+    assert code == 3 and out == "" and "did you mean 'desired_retention'?" in err
     code, out, _ = kb(capsys, pack, "desired_retention")
     assert code == 0 and out.strip() == "0.9"
 
