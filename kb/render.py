@@ -10,21 +10,12 @@ from __future__ import annotations
 
 import re
 
+from kb.app.labels import kind_name, step_verb
 from kb.i18n import pick, tr
 from kb.text import terminal_safe
 
-KIND_NAMES = {
-    "concept": ("Concept", "概念"), "faq": ("FAQ", "常见问题"), "tool": ("Tool", "工具"),
-    "application": ("Application", "应用"), "quiz": ("Quiz", "测验"),
-    "exercise": ("Exercise", "练习"), "path": ("Learning path", "学习路径"),
-}
 STATUS_NAMES = {"active": ("active", "活跃"), "discontinued": ("discontinued", "已停止"),
                 "superseded": ("superseded", "已被取代")}
-
-
-def kind_name(kind: str, lang: str) -> str:
-    en, zh = KIND_NAMES.get(kind, (kind, kind))
-    return tr(lang, en, zh)
 
 
 def _get(obj, name: str, default=None):
@@ -93,7 +84,6 @@ def entry_markdown(entry, lang: str, *, title: bool = True, step_titles: dict | 
         out.append(t(f"{len(items)} questions.", f"共 {len(items)} 道题。") + "\n")
         out += [f"- {pick(g(i, 'question'), lang)}" for i in items] + [""]
     if kind == "path":
-        verbs = {"read": t("Read", "阅读"), "quiz": t("Quiz", "测验"), "exercise": t("Exercise", "练习")}
         out.append(f"## {t('Steps', '步骤')}\n")
         for i, step in enumerate(g(entry, "steps", []), 1):
             ref = g(step, "ref")
@@ -101,7 +91,7 @@ def entry_markdown(entry, lang: str, *, title: bool = True, step_titles: dict | 
             named = (step_titles or {}).get(ref)
             what = f"{pick(named, lang)} (`{ref}`)" if named is not None else f"`{ref}`"
             mark = (step_marks or {}).get(i)
-            out.append(f"{i}. {mark + ' ' if mark else ''}{verbs[g(step, 'do')]} {what}{note}")
+            out.append(f"{i}. {mark + ' ' if mark else ''}{step_verb(g(step, 'do'), lang)} {what}{note}")
         out.append("")
     return terminal_safe(unwrap("\n".join(out)))
 

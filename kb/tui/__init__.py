@@ -16,7 +16,9 @@ def run(lang: str = "en", content: list[str] | None = None) -> int:
         if not Path(folder).is_dir():
             print(tr(lang, f"kb: content pack '{folder}' is not a readable directory",
                      f"kb：内容包“{folder}”不是可读取的目录"), file=sys.stderr)
-            return 1
+            from kb.errors import UNAVAILABLE
+
+            return UNAVAILABLE  # as every command says it (kb.errors)
     explicit = bool(os.environ.get("KB_LANG")) or any(a == "--lang" or a.startswith("--lang=") for a in sys.argv[1:])
 
     from kb.tui.app import KbApp

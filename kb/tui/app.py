@@ -11,7 +11,7 @@ import sys
 import threading
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -24,7 +24,9 @@ from kb.i18n import tr
 from kb.tui import settings
 from kb.tui.screens.base import character_actions, typing_in
 from kb.tui.screens.home import HomeScreen
-from kb.tui.strings import localize_bindings
+
+if TYPE_CHECKING:
+    import engine
 
 
 def _entry_commands():
@@ -48,7 +50,7 @@ class KbApp(App[None]):
     ]
 
     lang: var[str] = var("en")
-    services = var(None)  # kb.tui.services.Services once loaded
+    services = var(None)  # kb.app.services.Services once loaded
     load_error: var[str | None] = var(None)
 
     class Loaded(Message):
@@ -82,7 +84,7 @@ class KbApp(App[None]):
         self.tz = tz
         self.remember = remember
         self.first_paint_modules: frozenset[str] | None = None
-        self._engine_worker = None
+        self._engine_worker: engine.Worker | None = None
         self._engine_lock = threading.Lock()
         stored = settings.peek() if remember and store_url is None else {}
         if not lang_explicit and stored.get(settings.LANG_KEY) in ("en", "zh"):
@@ -90,7 +92,6 @@ class KbApp(App[None]):
         self.set_reactive(KbApp.lang, lang if lang in ("en", "zh") else "en")
         self._stored_theme = str(stored.get(settings.THEME_KEY) or "")
         self.theme = self._stored_theme if self._stored_theme in self.available_themes else "textual-dark"
-        localize_bindings(self, self.lang)
 
     # -- the engine's warm worker ---------------------------------------------------------
 
@@ -145,12 +146,14 @@ class KbApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_services(self) -> None:
         try:
-            from kb.tui.services import open_services
+            from kb.app.services import open_services
 
             services = open_services(self.roots, self.content_dirs, store_url=self.store_url, clock=self.clock)
             import kb.render  # noqa: F401  (screens render entries next; import it here, off the UI thread)
         except Exception as exc:
-            self.post_message(self.LoadFailed(f"{type(exc).__name__}: {exc}"))
+            from kb.errors import explain
+
+            self.post_message(self.LoadFailed(explain(exc, self.lang)))
             return
         stored: dict = {}
         if services.store is not None and self.remember:
@@ -181,10 +184,7 @@ class KbApp(App[None]):
     # -- language and theme --------------------------------------------------------------
 
     def watch_lang(self, lang: str) -> None:
-        localize_bindings(self, lang)
-        for screen in self.screen_stack:
-            localize_tree(screen, lang)
-        self.refresh_bindings()
+        self.refresh_bindings()  # the footer redraws kb's keys in ``lang`` (KbScreen.active_bindings)
 
     def action_toggle_language(self) -> None:
         self.lang = "en" if self.lang == "zh" else "zh"
@@ -207,7 +207,9 @@ class KbApp(App[None]):
         try:
             services.store.set_setting(key, value)
         except Exception as exc:  # a locked or read-only store must not take the app down
-            self.call_from_thread(self.notify, str(exc), title=tr(self.lang, "Not saved", "未保存"),
+            from kb.errors import explain
+
+            self.call_from_thread(self.notify, explain(exc, self.lang), title=tr(self.lang, "Not saved", "未保存"),
                                   severity="warning")
 
     def t(self, en: str, zh: str) -> str:
@@ -326,9 +328,3 @@ class KbApp(App[None]):
                             self.action_toggle_theme)
         for command in super().get_system_commands(screen):
             yield command
-
-
-def localize_tree(screen: Screen, lang: str) -> None:
-    localize_bindings(screen, lang)
-    for node in screen.query("*"):
-        localize_bindings(node, lang)

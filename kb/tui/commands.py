@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from kb.i18n import tr
 
+if TYPE_CHECKING:
+    from kb.tui.app import KbApp
+
 
 class EntryCommands(Provider):
     """Every entry of the loaded content, matched on its English and Chinese titles
     (and its id)."""
 
-    async def search(self, query: str) -> Hits:
+    @property
+    def kb_app(self) -> KbApp:
+        from kb.tui.app import KbApp
+
         app = self.app
+        assert isinstance(app, KbApp)  # this provider is registered by KbApp only
+        return app
+
+    async def search(self, query: str) -> Hits:
+        app = self.kb_app
         services = getattr(app, "services", None)
         if services is None:
             return
@@ -42,7 +54,7 @@ class EntryCommands(Provider):
                           help=tr(lang, f"Open {s.id}", f"打开 {s.id}"))
 
     async def discover(self) -> Hits:
-        app = self.app
+        app = self.kb_app
         services = getattr(app, "services", None)
         if services is None:
             return
@@ -56,6 +68,6 @@ class EntryCommands(Provider):
 
     def open(self, entry_id: str, kind: str) -> None:
         if kind == "exercise":
-            self.app.open_workspace(entry_id)
+            self.kb_app.open_workspace(entry_id)
         else:
-            self.app.open_entry(entry_id)
+            self.kb_app.open_entry(entry_id)

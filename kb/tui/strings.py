@@ -6,8 +6,12 @@ labels (so the footer follows the language toggle) and the names of screens.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
+from textual.binding import ActiveBinding
+
+from kb.app.labels import kind_name
 from kb.i18n import tr
 
 # Binding id -> (English, Chinese) description shown in the footer and the key help.
@@ -37,6 +41,7 @@ BINDING_LABELS: dict[str, tuple[str, str]] = {
     "kb.hint": ("Hint", "提示"),
     "kb.solution": ("Solution", "答案"),
     "kb.reload": ("Reload file", "重新载入"),
+    "kb.open-editor": ("$EDITOR", "外部编辑器"),
     "kb.submit": ("Answer", "作答"),
     "kb.next": ("Next", "下一题"),
     "kb.rate": ("Rate", "评分"),
@@ -86,35 +91,18 @@ def binding_label(binding_id: str | None, lang: str, default: str) -> str:
     return tr(lang, *pair) if pair else default
 
 
-def localize_bindings(node, lang: str) -> None:
-    """Rewrite the descriptions of kb's bindings on ``node`` (app, screen or widget)
-    in ``lang``. Bindings are frozen dataclasses, so each is replaced."""
-    bindings = getattr(node, "_bindings", None)
-    if bindings is None:
-        return
-    for key, items in bindings.key_to_bindings.items():
-        if any(b.id in BINDING_LABELS for b in items):
-            bindings.key_to_bindings[key] = [
-                replace(b, description=binding_label(b.id, lang, b.description)) if b.id in BINDING_LABELS else b
-                for b in items
-            ]
+def localize_active(active: Mapping[str, ActiveBinding], lang: str) -> dict[str, ActiveBinding]:
+    """``Screen.active_bindings`` with kb's descriptions in ``lang``. The footer draws what
+    ``active_bindings`` returns, so a screen that passes its bindings through this shows
+    them in the current language; the bindings themselves (class-level, frozen) stay as
+    declared, and a language switch only needs ``refresh_bindings``."""
+    return {
+        key: item._replace(binding=replace(item.binding, description=binding_label(item.binding.id, lang,
+                                                                                 item.binding.description)))
+        if item.binding.id in BINDING_LABELS else item
+        for key, item in active.items()
+    }
 
 
-KIND_PLURALS = {
-    "concept": ("Concepts", "概念"), "faq": ("FAQs", "常见问题"), "tool": ("Tools", "工具"),
-    "application": ("Applications", "应用"), "exercise": ("Exercises", "练习"),
-    "quiz": ("Quizzes", "测验"), "path": ("Learning paths", "学习路径"),
-}
-KIND_ORDER = ("concept", "faq", "tool", "application", "exercise", "quiz", "path")
-
-
-def kind_plural(kind: str, lang: str) -> str:
-    return tr(lang, *KIND_PLURALS.get(kind, (kind, kind)))
-
-
-def kind_label(kind: str, lang: str) -> str:
-    """``kb.render.kind_name`` (imported on first use: it pulls in the content schema,
-    which the first paint does without)."""
-    from kb.render import kind_name
-
-    return kind_name(kind, lang)
+# A kind's name, from the registry the CLI uses too (kb.app.labels: kind_plural, KIND_IDS).
+kind_label = kind_name

@@ -12,7 +12,6 @@ from kb.learning_path import (
     STARTED,
     TODO,
     next_step,
-    order_problems,
     path_quiz_items,
     path_status,
     progress_fraction,
@@ -125,13 +124,6 @@ def test_steps_progress_as_the_learner_works(store):
 
 def test_path_quiz_items_in_path_order_once():
     assert [it.id for _, it in path_quiz_items(CAT, PATH)] == ["n1", "n2", "s1"]
-
-
-def test_order_problems():
-    assert order_problems(CAT, PATH) == []
-    bad = PATH.model_copy(update={"steps": [PATH.steps[2], PATH.steps[0]]})
-    [problem] = order_problems(CAT, bad)
-    assert "sigmoid" in problem and "neuron" in problem
 
 
 def test_quiz_step_without_items_is_missing(store):

@@ -198,7 +198,7 @@ def test_corrupt_store_is_a_clear_error(capsys, monkeypatch, pack, tmp_path):
     bad = tmp_path / "progress.sqlite"
     bad.write_bytes(b"garbage" * 100)
     code, _, err = kb(capsys, monkeypatch, pack, "progress")
-    assert code == 1 and "damaged" in err and "Traceback" not in err
+    assert code == 5 and "damaged" in err and "Traceback" not in err  # unavailable (kb.errors)
     code, _, err = kb(capsys, monkeypatch, pack, "progress", lang="zh")
     assert "已损坏" in err
     assert bad.read_bytes() == b"garbage" * 100
@@ -250,10 +250,10 @@ def test_path_list_show_and_next_step(capsys, monkeypatch, pack):
 
     code, out, _ = kb(capsys, monkeypatch, pack, "path", "zzt-path")
     assert code == 0
-    assert "○  1. read" in out and "Next: step 1" in out and "kb show zzt-alpha" in out
+    assert "○  1. Read" in out and "Next: step 1" in out and "kb show zzt-alpha" in out
 
     code, out, _ = kb(capsys, monkeypatch, pack, "path", "zzt-path", "--done", "1")
-    assert "✓  1. read" in out and "Next: step 2 — kb quiz --path zzt-path" in out
+    assert "✓  1. Read" in out and "Next: step 2 — kb quiz --path zzt-path" in out
 
     kb(capsys, monkeypatch, pack, "quiz", "--path", "zzt-path", "--new", "1", stdin="b\n\n")
     code, out, _ = kb(capsys, monkeypatch, pack, "path", "zzt-path", lang="zh")

@@ -9,7 +9,7 @@ import pytest
 from kb.progress import open_store
 from kb.progress.records import CardState
 from kb.quiz.grading import InvalidResponse
-from kb.quiz.scheduling import AGAIN, EASY, GOOD
+from kb.progress.scheduling import AGAIN, EASY, GOOD
 from kb.quiz.session import DUE, NEW, NoSuchPath, QuizSession, build_queue, select_items
 from kb.schema import Concept, LearningPath, Quiz
 
@@ -251,3 +251,50 @@ def test_undo_goes_back_through_the_sessions_answers(store, clock):
     e = s.next_item()
     s.rate(e, AGAIN, grade=s.check(e, "f"))
     assert [x.kind for x in s.queue] == [NEW, "again"]
+
+
+# --- how a session ends (one rule for `kb quiz` and the app) ----------------------------
+
+
+def test_an_answer_not_yet_rated_is_kept_with_its_rating_when_the_session_ends(store, clock):
+    q = quiz("q", [tf_item("a", answer=True), tf_item("b", answer=False)])
+    s = QuizSession(store, [("q", it) for it in q.items], new_limit=2, lang="en", fuzz=False)
+    e = s.next_item()
+    assert s.answered(e, s.check(e, "t"), "t", 900) == GOOD  # right: Good is proposed
+    s.propose(EASY)  # the learner moved the rating, then left before rating
+    summary = s.end()
+    assert s.pending is None and summary.answered == 1 and summary.ratings == {EASY: 1}
+    [review] = store.reviews("a")
+    assert (review.rating, review.correct, review.answer, review.duration_ms) == (EASY, True, "t", 900)
+    assert s.end().answered == 1  # ending twice records nothing twice
+
+
+def test_a_rated_skipped_or_undone_answer_is_not_recorded_again_at_the_end(store, clock):
+    q = quiz("q", [tf_item("a", answer=True), tf_item("b", answer=False), tf_item("c")])
+    s = QuizSession(store, [("q", it) for it in q.items], new_limit=3, lang="en", fuzz=False)
+    e = s.next_item()
+    g = s.check(e, "t")
+    s.answered(e, g, "t")
+    s.rate(e, GOOD, grade=g, answer="t")
+    assert s.pending is None
+    e = s.next_item()
+    s.answered(e, s.check(e, "t"), "t")
+    s.skip(e)
+    assert s.pending is None
+    e = s.next_item()
+    s.answered(e, s.check(e, "t"), "t")
+    s.undo()  # takes back a's rating: the answer on screen is dropped, a is asked first
+    assert s.pending is None and s.next_item().item_id == "a"
+    assert s.end().answered == 0 and store.review_count() == 0
+
+
+def test_the_summary_in_sentences_in_both_languages(store, clock):
+    q = quiz("q", [tf_item("a", answer=True), tf_item("b", answer=False)])
+    s = QuizSession(store, [("q", it) for it in q.items], new_limit=1, lang="en", fuzz=False)
+    e = s.next_item()
+    s.rate(e, GOOD, grade=s.check(e, "t"))
+    en = s.end().lines("en", s.now())
+    zh = s.summary().lines("zh", s.now())
+    assert en[0] == "1 answered, 1 right (1 new, 0 reviews)." and en[1] == "Good 1"
+    assert en[-1].startswith("Next review ")
+    assert zh[0] == "作答 1 题，答对 1 题（新题 1，复习 0）。" and zh[-1].startswith("下次复习：")

@@ -256,14 +256,14 @@ async def test_home_shows_the_last_session_at_once_then_refreshes(monkeypatch):
 
     app = make_app("en")
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.screen.data is not None and not app.screen.data.cached)
+        await until(pilot, lambda: app.screen.data is not None and not app.screen.cached)
         await settle(pilot)
     monkeypatch.setattr(KbApp, "load_services", lambda self: None)  # the catalog never arrives
     again = make_app("en")
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert again.services is None
-        assert again.screen.data is not None and again.screen.data.cached
+        assert again.screen.data is not None and again.screen.cached
         text = screen_text(again)
         assert "Continue: Read “Neural network”" in text and "updating…" in text
 
@@ -276,7 +276,7 @@ async def test_continue_follows_the_learning_path():
     app = make_app("en")
     async with app.run_test(size=(100, 30)) as pilot:
         home = app.screen
-        await until(pilot, lambda: home.data is not None and not home.data.cached)
+        await until(pilot, lambda: home.data is not None and not home.cached)
         for step, expected in ((1, "neural-network"), (2, "sigmoid")):
             assert home.data.next_step == step
             await pilot.press("c")
@@ -309,12 +309,12 @@ async def test_a_path_shows_its_steps_and_can_be_followed():
 
 @async_test
 async def test_a_failure_to_load_is_shown_with_a_way_forward(monkeypatch):
-    import kb.tui.services
+    import kb.app.services
 
     def broken(*args, **kwargs):
         raise PermissionError("cannot read /somewhere/content")
 
-    monkeypatch.setattr(kb.tui.services, "open_services", broken)
+    monkeypatch.setattr(kb.app.services, "open_services", broken)
     app = make_app("en")
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.load_error is not None)

@@ -122,3 +122,20 @@ async def test_ctrl_z_in_the_answer_box_and_undo_from_the_summary(tmp_path):
         await pilot.press("3", "enter")  # Good this time: asked again later in the session
         await until(pilot, lambda: quiz.grade is None)
         assert [r.rating for r in store.reviews("relu-at-two")] == [3] and store.review_count() == 2
+
+
+@async_test
+async def test_leaving_with_an_answer_not_rated_keeps_it_with_the_rating_chosen():
+    """The session's one end rule, as `kb quiz` applies it: esc after answering keeps the
+    answer with the rating on screen (here moved to Hard with a click), in the store."""
+    app = make_app("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        quiz = await open_quiz(pilot, app)
+        store = app.services.store
+        await pilot.press("b")  # right: Good proposed, not yet rated
+        await until(pilot, lambda: quiz.grade is not None)
+        await pilot.click("#rate-2")
+        await pilot.press("escape")
+        await until(pilot, lambda: quiz.finished)
+        assert [(r.item_id, r.rating, r.correct) for r in store.reviews()] == [("sigmoid-at-zero", 2, True)]
+        assert "1 answered, 1 right" in screen_text(app)

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import string
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from textual.binding import Binding
+from textual import getters
+from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 from textual.keys import format_key, key_to_character
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
+from kb.errors import explain
 from kb.i18n import tr
-from kb.tui.strings import localize_bindings
+from kb.tui.strings import localize_active
+
+if TYPE_CHECKING:
+    from kb.tui.app import KbApp
 
 
 def types_a_character(key: str) -> bool:
@@ -55,15 +61,20 @@ class KbScreen(Screen):
     """A screen that redraws its strings when the language changes (``on_lang``) and
     fills itself when the catalog is ready (``on_services``)."""
 
+    if TYPE_CHECKING:  # kb's screens run in KbApp; Textual's own idiom for a typed ``app``
+        app = getters.app(KbApp)
+
     def on_mount(self) -> None:
-        localize_bindings(self, self.lang)
-        for node in self.query("*"):
-            localize_bindings(node, self.lang)
         self.watch(self.app, "lang", self._lang_changed, init=False)
         self.watch(self.app, "services", self._services_changed, init=False)
         self.on_lang(self.lang)
         if self.services is not None:
             self.on_services(self.services)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer and the keys panel read this: kb's keys described in the current language."""
+        return localize_active(super().active_bindings, self.lang)
 
     @property
     def lang(self) -> str:
@@ -86,9 +97,9 @@ class KbScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed says so (workers run with exit_on_error=False: an error
         in one lookup must not close the app)."""
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title=self.t("Something went wrong", "出错了"),
+        error = event.worker.error
+        if event.state == WorkerState.ERROR and error is not None:
+            self.notify(explain(error, self.app.lang), title=self.t("Something went wrong", "出错了"),
                         severity="error", timeout=8)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -11,9 +11,11 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Select
 from textual.widgets.option_list import Option
 
+from kb.app.labels import KIND_IDS as KIND_ORDER
+from kb.app.labels import exercise_mark, kind_plural
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
-from kb.tui.strings import KIND_ORDER, kind_label, kind_plural
+from kb.tui.strings import kind_label
 
 ALL = "all"
 
@@ -50,6 +52,7 @@ class BrowseScreen(KbScreen):
         self.kind = kind
         self.tag: str | None = None
         self.rows: list = []
+        self.tag_counts: list[tuple[str, int]] = []
         self.course: dict = {}
         self.statuses: dict = {}
 
@@ -69,10 +72,22 @@ class BrowseScreen(KbScreen):
 
     def on_services(self, services) -> None:
         self.render_kinds()
-        tags = [(f"{tag} ({n})", tag) for tag, n in services.catalog.tags()]
-        select = self.query_one("#tag-select", Select)
-        select.set_options(tags)
+        self.tag_counts = services.catalog.tags()
+        self.render_tags()
         self.refresh_list()
+
+    def render_tags(self) -> None:
+        """The tag filter's options: each tag by its label in this language, whole."""
+        if self.services is None:
+            return
+        label = self.services.catalog.tag_label
+        tags = sorted(((f"{label(tag, self.lang)} ({n})", tag) for tag, n in self.tag_counts),
+                      key=lambda option: option[0].casefold())
+        select = self.query_one("#tag-select", Select)
+        with select.prevent(Select.Changed):  # relabelling keeps the learner's filter
+            select.set_options(tags)
+            if self.tag in {tag for _, tag in tags}:
+                select.value = self.tag
 
     def on_lang(self, lang: str) -> None:
         self.sub_title = self.t("Browse", "浏览")
@@ -80,6 +95,7 @@ class BrowseScreen(KbScreen):
         self.query_one("#tag-select", Select).prompt = self.t("All tags", "全部标签")
         if self.services is not None:
             self.render_kinds()
+            self.render_tags()
         self.render_entries()
 
     def select_kind(self, kind: str) -> None:
@@ -158,7 +174,6 @@ class BrowseScreen(KbScreen):
         options = self.query_one("#entries", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        marks = {"passed": "✓", "attempted": "◐"}
         track = None
         for row in self.rows:
             if row.id in self.course and self.course[row.id][1] != track:
@@ -171,7 +186,7 @@ class BrowseScreen(KbScreen):
                 options.add_option(Option(Text(self.t(f"{name} · {done}/{len(in_track)} passed",
                                                       f"{name} · 已通过 {done}/{len(in_track)}"), style="bold"),
                                           disabled=True))
-            mark = marks.get(self.statuses.get(row.id, ""), "○") if row.kind == "exercise" else ""
+            mark = exercise_mark(self.statuses.get(row.id)) if row.kind == "exercise" else ""
             options.add_option(Option(entry_prompt(row, self.lang, show_kind=self.kind == ALL, mark=mark), id=row.id))
         if self.rows:
             count = options.option_count
@@ -181,7 +196,7 @@ class BrowseScreen(KbScreen):
             options.highlighted = want
         title = self.t("All entries", "全部条目") if self.kind == ALL else kind_plural(self.kind, self.lang)
         if self.tag:
-            title += f" · #{self.tag}"
+            title += f" · #{self.services.catalog.tag_label(self.tag, self.lang) if self.services else self.tag}"
         panel = self.query_one("#entries-panel")
         panel.border_title = f"{title} ({len(self.rows)})"
         panel.border_subtitle = self.t("enter: open", "回车：打开")

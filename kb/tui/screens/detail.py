@@ -3,9 +3,6 @@ related entries and backlinks — that navigate, with back/forward history."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,33 +12,15 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kb.app.entry import EntryView
+from kb.app.labels import exercise_mark, exercise_state_label, step_mark
+from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
 from kb.tui.strings import kind_label
 
 
-@dataclass
-class Loaded:
-    entry_id: str
-    entry: Any = None  # the pydantic entry, or None when it does not exist
-    backlinks: list = field(default_factory=list)  # kb.catalog.Backlink
-    titles: dict = field(default_factory=dict)  # id -> Summary of every linked entry
-    steps: list = field(default_factory=list)  # a path's StepStatus
-    quiz_items: int = 0  # quiz items that test this entry (or are in it)
-    exercise_status: str | None = None
-
-    @property
-    def exercise_id(self) -> str | None:
-        """The exercise ``w`` opens: the entry itself, or the first exercise that practises
-        this concept; None where there is none (``w`` is then not in the footer)."""
-        if self.entry is None:
-            return None
-        if self.entry.kind == "exercise":
-            return self.entry_id
-        return next((b.src.id for b in self.backlinks if b.src.kind == "exercise"), None)
-
-
-def link_groups(data: Loaded) -> list[tuple[tuple[str, str], list[str], str]]:
+def link_groups(data: EntryView) -> list[tuple[tuple[str, str], list[str], str]]:
     """(heading (en, zh), ids, arrow) for each group of links an entry has."""
     e = data.entry
     groups = []
@@ -71,7 +50,7 @@ class DetailScreen(KbScreen):
     ]
 
     class EntryLoaded(Message):
-        def __init__(self, data: Loaded) -> None:
+        def __init__(self, data: EntryView) -> None:
             super().__init__()
             self.data = data
 
@@ -79,7 +58,7 @@ class DetailScreen(KbScreen):
         super().__init__()
         self.history: list[str] = [entry_id]
         self.position = 0
-        self.data: Loaded | None = None
+        self.data: EntryView | None = None  # kb.app.entry: what this screen draws
 
     @property
     def entry_id(self) -> str:
@@ -89,8 +68,10 @@ class DetailScreen(KbScreen):
         yield Header()
         with Horizontal():
             with VerticalScroll(id="detail-body"):
-                yield Markdown(id="md", open_links=False)
-                yield Static(id="detail-actions")
+                from kb.tui.widgets.prose import Prose, ProseMarkdown  # Chinese wraps by kinsoku rules
+
+                yield ProseMarkdown(id="md", open_links=False)
+                yield Prose(id="detail-actions")
             with Vertical(id="links-panel", classes="panel"):
                 yield OptionList(id="links")
         yield Footer()
@@ -141,7 +122,8 @@ class DetailScreen(KbScreen):
         if action == "quiz":
             return bool(self.data and self.data.quiz_items)
         if action == "history":
-            target = self.position + int(parameters[0])  # type: ignore[call-overload]
+            step = parameters[0]  # the bindings pass -1 or 1
+            target = self.position + (step if isinstance(step, int) else 0)
             return 0 <= target < len(self.history)  # shown only when there is somewhere to go
         return super().check_action(action, parameters)
 
@@ -149,36 +131,9 @@ class DetailScreen(KbScreen):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load(self, services, entry_id: str) -> None:
-        catalog, store = services.catalog, services.store
-        data = Loaded(entry_id, catalog.get(entry_id))
-        entry = data.entry
-        if entry is not None:
-            data.backlinks = catalog.backlinks(entry_id)
-            ids = set(entry.prerequisites) | set(entry.related) | set(getattr(entry, "concepts", None) or [])
-            if getattr(entry, "successor", None):
-                ids.add(entry.successor)
-            for b in data.backlinks:
-                data.titles[b.src.id] = b.src
-            if entry.kind == "path" and store is not None:
-                from kb.learning_path import path_status
+        from kb.app.entry import entry_view
 
-                data.steps = path_status(catalog, store, entry)
-                ids |= {s.ref for s in entry.steps}
-            for ident in ids - set(data.titles):
-                summary = services.summary(ident)
-                if summary is not None:
-                    data.titles[ident] = summary
-            if entry.kind == "quiz":
-                data.quiz_items = len(entry.items)
-            elif entry.kind == "concept":
-                data.quiz_items = len(catalog.quiz_items(concept=entry_id))
-            if store is not None:
-                if entry.kind == "exercise":
-                    data.exercise_status = store.exercise_statuses().get(entry_id)
-                try:
-                    store.mark_read(entry_id)
-                except Exception:
-                    pass  # reading must work with a read-only store
+        data = entry_view(services, entry_id)  # opening an entry reads it (a path's read step)
         self.post_message(self.EntryLoaded(data))
 
     def on_detail_screen_entry_loaded(self, message: EntryLoaded) -> None:
@@ -214,9 +169,12 @@ class DetailScreen(KbScreen):
 
         entry = data.entry
         self.sub_title = f"{kind_label(entry.kind, lang)} · {pick(entry.title, lang)}"
-        marks = {"done": "✓", "started": "◐", "todo": "○", "missing": "✗"}
         text = entry_markdown(entry, lang, step_titles={s.ref: s.title for s in data.steps if s.title is not None},
-                              step_marks={s.index: marks.get(s.state, "·") for s in data.steps})
+                              step_marks={s.index: step_mark(s.state) for s in data.steps})
+        if entry.tags:  # by label, whole, in this language (a pack's unlabelled tag by its slug)
+            labels = [pick(data.tag_labels[tag], lang, mark=False) if tag in data.tag_labels else tag
+                      for tag in entry.tags]
+            text = text.rstrip("\n") + f"\n\n**{t('Tags', '标签')}:** " + t(", ", "、").join(labels) + "\n"
         md.update(text)
         self.set_plot(getattr(entry, "plot", None))
         lines = []
@@ -225,8 +183,9 @@ class DetailScreen(KbScreen):
             title = pick(data.titles[practice].title, lang) if practice in data.titles else practice
             lines.append(t(f"Press w to practise this in the workspace: {title}.", f"按 w 在练习区动手练习：{title}。"))
         if entry.kind == "exercise":
-            status = {"passed": t("✓ passed", "✓ 已通过"), "attempted": t("◐ attempted", "◐ 尝试过")}.get(
-                data.exercise_status or "", t("not started", "尚未开始"))
+            state = data.exercise_status
+            status = (f"{exercise_mark(state)} {exercise_state_label(state, lang)}" if state
+                      else t("not started", "尚未开始"))
             lines.append(t(f"Press w to open the workspace ({status}).", f"按 w 打开练习区（{status}）。"))
         if entry.kind == "path":
             lines.append(t("Press f to follow this path on the home screen; enter on a step opens it.",
@@ -248,7 +207,7 @@ class DetailScreen(KbScreen):
         if existing:
             # Redrawn in place: removing it and mounting another "#plot" at once collided on
             # the id (DuplicateIds) when a link led from one plotted concept to another.
-            widget = existing.first()
+            widget = existing.first(FunctionPlot)
             widget.function, widget.x_min, widget.x_max = plot.function, plot.x_min, plot.x_max
             widget.set_lang(self.lang)
             return
@@ -263,11 +222,10 @@ class DetailScreen(KbScreen):
             return
         added = 0
         if data.steps:
-            marks = {"done": "✓", "started": "◐", "todo": "○", "missing": "✗"}
             options.add_option(Option(Text(t("Steps", "步骤"), style="bold"), disabled=True))
             for s in data.steps:
                 title = pick(s.title, lang) if s.title is not None else s.ref
-                options.add_option(Option(Text(f"{marks.get(s.state, '·')} {s.index}. {title}"),
+                options.add_option(Option(Text(f"{step_mark(s.state)} {s.index}. {title}"),
                                           id=f"{s.ref}#step{s.index}", disabled=s.state == "missing"))
                 added += 1
         for heading, ids, arrow in link_groups(data):
@@ -291,11 +249,12 @@ class DetailScreen(KbScreen):
 
     @on(OptionList.OptionSelected, "#links")
     def link_selected(self, event: OptionList.OptionSelected) -> None:
-        ident = (event.option.id or "").split("#", 1)[0]
+        option_id = event.option.id or ""
+        ident = option_id.split("#", 1)[0]
         if not ident:
             return
-        if self.data is not None and self.data.steps and "#step" in (event.option.id or ""):
-            step = next((s for s in self.data.steps if f"#step{s.index}" in event.option.id), None)
+        if self.data is not None and self.data.steps and "#step" in option_id:
+            step = next((s for s in self.data.steps if f"#step{s.index}" in option_id), None)
             if step is not None and step.do == "exercise":
                 self.app.open_workspace(step.ref)
                 return
@@ -330,7 +289,7 @@ class DetailScreen(KbScreen):
         try:
             services.store.set_setting("current_path", path_id)
         except Exception as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, explain(exc, self.app.lang), severity="error")
             return
         self.app.call_from_thread(self.notify, self.t("The home screen now follows this path.",
                                                       "首页现在跟随这条学习路径。"))

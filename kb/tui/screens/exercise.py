@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widget import AwaitMount
 from textual.widgets import Footer, Header, LoadingIndicator, Markdown, Static, TextArea
 
+from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
 
@@ -45,13 +46,15 @@ def file_stamp(path: Path) -> tuple | None:
     return st.st_mtime_ns, st.st_size
 
 
-def syntax_available() -> bool:
-    try:
-        from textual._tree_sitter import get_language
+def python_editor() -> TextArea:
+    """The workspace's editor: Python highlighting where tree-sitter has the grammar, plain
+    text where it does not (Textual raises LanguageDoesNotExist then)."""
+    from textual.widgets.text_area import LanguageDoesNotExist
 
-        return get_language("python") is not None
-    except Exception:
-        return False
+    try:
+        return TextArea.code_editor("", language="python", id="editor", theme="css")
+    except LanguageDoesNotExist:
+        return TextArea.code_editor("", language=None, id="editor", theme="css")
 
 
 class Block(Static):
@@ -85,6 +88,7 @@ class ExerciseScreen(KbScreen):
         Binding("ctrl+j", "switch_focus('results')", "Results", id="kb.focus-results", priority=True),
         Binding("ctrl+j", "switch_focus('editor')", "Editor", id="kb.focus-editor", priority=True),
         Binding("escape", "leave", "Back", id="kb.back"),
+        Binding("f4", "open_editor", "$EDITOR", id="kb.open-editor"),  # after Back: at 80 columns Back stays whole
         Binding("ctrl+n", "next_exercise", "Next exercise", id="kb.next-exercise", priority=True),
     ]
 
@@ -125,13 +129,14 @@ class ExerciseScreen(KbScreen):
         yield Header()
         with Horizontal(id="workspace"):
             with VerticalScroll(id="instructions-pane", classes="panel"):
-                yield Markdown(id="instructions", open_links=False)
+                from kb.tui.widgets.prose import ProseMarkdown  # Chinese wraps by kinsoku rules
+
+                yield ProseMarkdown(id="instructions", open_links=False)
                 yield Vertical(id="hints")
                 yield Static(id="hints-more")
                 yield Block(id="solution")
             with Vertical(id="editor-pane"):
-                yield TextArea.code_editor("", language="python" if syntax_available() else None, id="editor",
-                                           theme="css")
+                yield python_editor()
                 yield Static(id="file-status")
         with VerticalScroll(id="results-pane", classes="panel"):
             yield Static(id="check-status")
@@ -182,7 +187,7 @@ class ExerciseScreen(KbScreen):
         except exercises.ExerciseError as exc:
             opened.error = exc.message(self.app.lang)
         except Exception as exc:
-            opened.error = f"{type(exc).__name__}: {exc}"
+            opened.error = explain(exc, self.app.lang)
         self.post_message(self.FileOpened(opened))
 
     def warm(self, entry, worker) -> None:
@@ -235,7 +240,7 @@ class ExerciseScreen(KbScreen):
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:
-            return str(exc)
+            return explain(exc, self.app.lang)
         self.saved_text = text
         self.stamp = file_stamp(self.path)
         self.conflict = False
@@ -268,8 +273,8 @@ class ExerciseScreen(KbScreen):
             return
         try:
             text = self.path.read_text(encoding="utf-8")
-        except OSError as exc:
-            self.notify(str(exc), severity="error")
+        except (OSError, UnicodeError) as exc:
+            self.notify(explain(exc, self.app.lang), title=self.t("Not reloaded", "未重新载入"), severity="error")
             return
         if text != self.saved_text or self.dirty:
             self.load_text(text)
@@ -277,6 +282,39 @@ class ExerciseScreen(KbScreen):
         self.stamp = file_stamp(self.path)
         self.conflict = False
         self.render_file_status()
+
+    def action_open_editor(self) -> None:
+        """Save, hand the terminal to the learner's own editor ($VISUAL / $EDITOR), and
+        load what it saved when it exits."""
+        from textual.app import SuspendNotSupported
+
+        from kb.app.editor import EditorError, editor_command, run_editor
+
+        if self.path is None:
+            return
+        if editor_command() is None:  # say so without flashing the terminal
+            self.notify(self.t(f"No editor is set: set VISUAL or EDITOR (e.g. export EDITOR=nano), "
+                               f"or edit {self.path} in another window; kb reloads it when it changes.",
+                               f"没有设置编辑器：请设置 VISUAL 或 EDITOR（例如 export EDITOR=nano），"
+                               f"或在另一个窗口中编辑 {self.path}；文件改动后 kb 会重新载入。"),
+                        title=self.t("No editor", "没有编辑器"), severity="warning", timeout=8)
+            return
+        error = self.write_file()
+        if error:
+            self.notify(error, title=self.t("Not saved", "未保存"), severity="error")
+            return
+        try:
+            with self.app.suspend():
+                run_editor(self.path)
+        except SuspendNotSupported:  # e.g. in a browser (kb serve): there is no terminal to hand over
+            self.notify(self.t(f"This session cannot hand its terminal to an editor: edit {self.path} "
+                               "in another window; kb reloads it when it changes.",
+                               f"当前会话无法把终端交给编辑器：请在另一个窗口中编辑 {self.path}；文件改动后 kb 会重新载入。"),
+                        title=self.t("Editor not opened", "未打开编辑器"), severity="warning", timeout=8)
+            return
+        except EditorError as exc:  # the file may still have been saved: reload below
+            self.notify(exc.message(self.app.lang), title=self.t("Editor", "编辑器"), severity="error", timeout=8)
+        self.action_reload()
 
     @on(TextArea.Changed, "#editor")
     def edited(self) -> None:
@@ -305,7 +343,7 @@ class ExerciseScreen(KbScreen):
             self.post_message(self.Checked(None, exc.message(self.app.lang)))
             return
         except Exception as exc:  # the engine failing is not the learner's fault: say so
-            self.post_message(self.Checked(None, f"{type(exc).__name__}: {exc}"))
+            self.post_message(self.Checked(None, explain(exc, self.app.lang)))
             return
         saved_error = None
         following = None
@@ -313,7 +351,7 @@ class ExerciseScreen(KbScreen):
             try:
                 exercises.record(services.store, exercise, report)
             except Exception as exc:
-                saved_error = str(exc)
+                saved_error = explain(exc, self.app.lang)
         elif services is not None:
             saved_error = services.store_error
         if report.status == "pass" and services is not None:
@@ -353,7 +391,7 @@ class ExerciseScreen(KbScreen):
             return self.following is not None  # the footer shows it only after a pass
         if action == "switch_focus":
             return parameters[0] == self.focus_target()
-        if action in ("check", "save", "hint", "solution", "reload"):
+        if action in ("check", "save", "hint", "solution", "reload", "open_editor"):
             if self.exercise is None:
                 return False  # nothing opened (yet): these keys would do nothing
         return super().check_action(action, parameters)
@@ -575,7 +613,7 @@ class ExerciseScreen(KbScreen):
         from kb.tui.widgets.plots import LossPlot
 
         if existing:
-            existing.first().update_history(history, self.lang)
+            existing.first(LossPlot).update_history(history, self.lang)
         else:
             self.query_one("#results-pane").mount(LossPlot(history, self.lang, id="loss-plot"))
 

@@ -2,14 +2,13 @@
 knowledge base at a glance, and content problems behind a count.
 
 This is the first screen: it paints with placeholders before the catalog is open (no
-SQLAlchemy, pydantic or NumPy needed), then a worker gathers what it shows.
+SQLAlchemy, pydantic or NumPy needed), then a worker gathers what it shows: the
+dashboard of kb.app.dashboard, whose figures ``kb progress`` prints too.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rich.text import Text
@@ -21,93 +20,11 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kb.app.dashboard import Dashboard
+from kb.app.labels import KIND_IDS, exercise_mark, kind_plural, step_mark, step_verb
+from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
-from kb.tui.strings import KIND_ORDER, kind_plural
-
-
-def _text(t) -> dict | None:
-    """A Text model (or dict) as a plain ``{en, zh}`` dict."""
-    if t is None:
-        return None
-    if isinstance(t, dict):
-        return {"en": t.get("en"), "zh": t.get("zh")}
-    return {"en": getattr(t, "en", None), "zh": getattr(t, "zh", None)}
-
-
-@dataclass
-class HomeData:
-    """What the home screen shows, as plain JSON-able values (so that it can be kept
-    in the cache and shown at the next start before the catalog is open)."""
-
-    path: dict | None = None  # {"id", "title": {en, zh}} of the path followed
-    steps: list = field(default_factory=list)  # [{index, do, ref, state, done, total, title}]
-    next_step: int | None = None  # the index of the next step
-    due: int = 0
-    new: int = 0
-    in_progress: list = field(default_factory=list)  # [{id, title}] of exercises started or attempted, not passed
-    passed: int = 0
-    exercises: int = 0
-    counts: dict = field(default_factory=dict)
-    errors: int = 0
-    warnings: int = 0
-    store_error: str | None = None
-    cached: bool = False  # shown from the last session while the worker refreshes it
-
-    def step(self, index: int | None) -> dict | None:
-        return next((s for s in self.steps if s["index"] == index), None) if index is not None else None
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data.pop("cached")
-        return json.dumps(data, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> "HomeData":
-        data = json.loads(text)
-        known = {f for f in cls.__dataclass_fields__} - {"cached"}
-        return cls(**{k: v for k, v in data.items() if k in known}, cached=True)
-
-
-def gather(services) -> HomeData:
-    """What the home screen shows, from the same core calls as ``kb path`` and
-    ``kb progress`` (runs in a thread worker)."""
-    catalog, store = services.catalog, services.store
-    data = HomeData(counts=dict(services.counts), errors=len(services.errors),
-                    warnings=len(services.warnings), store_error=services.store_error)
-    exercises = [s for s in services.summaries if s.kind == "exercise"]
-    data.exercises = len(exercises)
-    if store is None:
-        return data
-    item_ids = [item.id for _, item in catalog.quiz_items()]
-    data.due = len(store.due_items(item_ids=item_ids))
-    data.new = len(set(item_ids) - set(store.cards(item_ids)))
-    statuses = store.exercise_statuses()
-    from kb.exercises import exercise_state
-
-    # Started or attempted, not passed: the same states `kb exercise list` shows.
-    data.in_progress = [{"id": s.id, "title": _text(s.title)} for s in exercises
-                        if exercise_state(s.id, statuses) in ("attempted", "started")]
-    data.passed = sum(1 for s in exercises if statuses.get(s.id) == "passed")
-    from kb.learning_path import next_step, path_status
-
-    paths = [s for s in services.summaries if s.kind == "path"]
-    chosen = store.get_setting("current_path")
-    # The path the learner chose, else where the content says to start (foundations).
-    for summary in sorted(paths, key=lambda s: (s.id != chosen, s.id != "foundations", s.id)):
-        entry = catalog.get(summary.id)
-        if entry is None:
-            continue
-        steps = path_status(catalog, store, entry)
-        nxt = next_step(steps)
-        if data.path is None or nxt is not None:
-            data.path = {"id": entry.id, "title": _text(entry.title)}
-            data.steps = [{"index": st.index, "do": st.do, "ref": st.ref, "state": st.state, "done": st.done,
-                           "total": st.total, "title": _text(st.title)} for st in steps]
-            data.next_step = nxt.index if nxt is not None else None
-        if nxt is not None:
-            break
-    return data
 
 
 def cache_file(roots_key: str) -> Path:
@@ -116,8 +33,6 @@ def cache_file(roots_key: str) -> Path:
     return cache_dir() / f"tui-home-{roots_key}.json"
 
 
-VERBS = {"read": ("Read", "阅读"), "quiz": ("Quiz", "测验"), "exercise": ("Exercise", "练习")}
-MARKS = {"done": "✓", "started": "◐", "todo": "○", "missing": "✗"}
 WINDOW = 9  # path steps shown on the home screen
 
 
@@ -133,13 +48,14 @@ class HomeScreen(KbScreen):
     ]
 
     class DataReady(Message):
-        def __init__(self, data: HomeData) -> None:
+        def __init__(self, data: Dashboard) -> None:
             super().__init__()
             self.data = data
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: HomeData | None = None
+        self.data: Dashboard | None = None
+        self.cached = False  # self.data is the last session's, shown while the worker refreshes it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -164,6 +80,7 @@ class HomeScreen(KbScreen):
         if self.data is None and self.services is None:
             self.data = self.read_cache()
             if self.data is not None:
+                self.cached = True
                 self.render_all()
 
     def on_screen_resume(self) -> None:
@@ -175,11 +92,13 @@ class HomeScreen(KbScreen):
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
     def load(self, services) -> None:
+        from kb.app.dashboard import dashboard
+
         try:
-            data = gather(services)
+            data = dashboard(services)
         except Exception as exc:  # a store that went away, a locked file: say so, keep going
-            data = HomeData(counts=dict(services.counts), errors=len(services.errors),
-                            warnings=len(services.warnings), store_error=f"{type(exc).__name__}: {exc}")
+            data = Dashboard(counts=dict(services.counts), errors=len(services.errors),
+                             warnings=len(services.warnings), store_error=explain(exc, self.app.lang))
         self.post_message(self.DataReady(data))
         if data.store_error is None:
             self.write_cache(data)
@@ -188,15 +107,15 @@ class HomeScreen(KbScreen):
         roots = self.app.roots if self.app.roots is not None else ["<shipped>", *self.app.content_dirs]
         return hashlib.sha256("\n".join(str(r) for r in roots).encode()).hexdigest()[:16]
 
-    def read_cache(self) -> HomeData | None:
+    def read_cache(self) -> Dashboard | None:
         """The home screen as it was at the end of the last session (shown until the
         worker has fresh figures; the learner sees it at once instead of placeholders)."""
         try:
-            return HomeData.from_json(cache_file(self.cache_key()).read_text(encoding="utf-8"))
+            return Dashboard.from_json(cache_file(self.cache_key()).read_text(encoding="utf-8"))
         except (OSError, ValueError, TypeError):
             return None
 
-    def write_cache(self, data: HomeData) -> None:
+    def write_cache(self, data: Dashboard) -> None:
         try:
             path = cache_file(self.cache_key())
             tmp = path.with_suffix(".tmp")
@@ -206,7 +125,7 @@ class HomeScreen(KbScreen):
             pass
 
     def on_home_screen_data_ready(self, message: DataReady) -> None:
-        self.data = message.data
+        self.data, self.cached = message.data, False
         self.render_all()
         self.refresh_bindings()
 
@@ -226,8 +145,9 @@ class HomeScreen(KbScreen):
         bar = self.query_one("#problems-bar", Static)
         error = self.app.load_error
         if error:
-            bar.update(Text(t(f"Could not load the content: {error}. Check the content folders and restart kb.",
-                              f"无法加载内容：{error}。请检查内容目录后重新启动 kb。"), style="bold"))
+            # ``error`` is already a sentence (kb.errors.explain)
+            bar.update(Text(t(f"Could not load the content. {error} Check the content folders and restart kb.",
+                              f"无法加载内容。{error}请检查内容目录后重新启动 kb。"), style="bold"))
             bar.set_class(True, "has-problems")
             return
         if data is None:
@@ -237,7 +157,7 @@ class HomeScreen(KbScreen):
         self.query_one("#path-steps", Static).update(self.path_text())
         self.query_one("#exercise-list", Static).update(self.exercise_text())
         self.query_one("#kb-counts", Static).update(self.counts_text())
-        self.query_one("#path-panel").border_subtitle = t("updating…", "更新中…") if data.cached else ""
+        self.query_one("#path-panel").border_subtitle = t("updating…", "更新中…") if self.cached else ""
         if data.path is not None:
             self.query_one("#path-panel").border_title = f"{t('Learning path', '学习路径')} · {pick(data.path['title'], lang)}"
         bar.set_class(bool(data.errors or data.store_error), "has-problems")
@@ -261,7 +181,7 @@ class HomeScreen(KbScreen):
         items = []
         if data is not None and data.path is not None:
             if step is not None:
-                what = f"{t(*VERBS[step['do']])} “{self.step_title(step)}”"
+                what = f"{step_verb(step['do'], self.lang)} “{self.step_title(step)}”"
                 items.append(("continue", f"▶ {t('Continue: ', '继续：')}{what}"))
             else:
                 items.append(("continue", f"✓ {t('Path complete — well done!', '学习路径已完成，太棒了！')}"))
@@ -289,14 +209,20 @@ class HomeScreen(KbScreen):
     def step_title(self, step: dict) -> str:
         return pick(step["title"], self.lang) if step.get("title") else step["ref"]
 
+    @property
+    def shown(self) -> Dashboard:
+        """The dashboard being drawn (the panes are drawn only once there is one)."""
+        assert self.data is not None
+        return self.data
+
     def path_text(self) -> Text:
-        t, data = self.t, self.data
+        t, data = self.t, self.shown
         out = Text()
         if data.store_error:
             return Text(t("Progress store unavailable.", "进度存储不可用。"), style="dim")
         if data.path is None:
             return Text(t("No learning path in the content.", "内容中没有学习路径。"), style="dim")
-        done = sum(1 for s in data.steps if s["state"] == "done")
+        done = data.steps_done
         out.append(t(f"{done} of {len(data.steps)} steps done\n", f"已完成 {done}/{len(data.steps)} 步\n"), style="dim")
         steps = data.steps
         if len(steps) > WINDOW:  # a long path: the last steps done, the next one, what follows
@@ -308,8 +234,8 @@ class HomeScreen(KbScreen):
         for s in steps:
             current = s["index"] == data.next_step
             style = "bold" if current else ("dim" if s["state"] == "done" else "")
-            out.append(f"{'→' if current else ' '} {MARKS.get(s['state'], '·')} ", style="bold" if current else "dim")
-            line = f"{t(*VERBS[s['do']])} {self.step_title(s)}"
+            out.append(f"{'→' if current else ' '} {step_mark(s['state'])} ", style="bold" if current else "dim")
+            line = f"{step_verb(s['do'], self.lang)} {self.step_title(s)}"
             if s["do"] == "quiz" and s["total"] > 1:
                 line += f" ({s['done']}/{s['total']})"
             out.append(line + "\n", style=style)
@@ -320,11 +246,11 @@ class HomeScreen(KbScreen):
         return out
 
     def exercise_text(self) -> Text:
-        t, data, lang = self.t, self.data, self.lang
+        t, data, lang = self.t, self.shown, self.lang
         out = Text()
         if data.in_progress:
             for s in data.in_progress[:6]:
-                out.append("◐ ", style="dim")
+                out.append(f"{exercise_mark(s.get('state', 'attempted'))} ", style="dim")
                 out.append(pick(s["title"], lang) + "\n")
         else:
             out.append(t("None started yet — press x.\n", "还没有开始的练习 —— 按 x 选择。\n"), style="dim")
@@ -333,8 +259,8 @@ class HomeScreen(KbScreen):
 
     def counts_text(self) -> Text:
         out = Text()
-        for kind in KIND_ORDER:
-            n = self.data.counts.get(kind, 0)
+        for kind in KIND_IDS:
+            n = self.shown.counts.get(kind, 0)
             if n:
                 out.append(f"{n:>4} ", style="bold")
                 out.append(kind_plural(kind, self.lang) + "\n")

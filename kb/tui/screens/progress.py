@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
+from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
 from kb.tui.widgets.charts import Heatmap, bar_chart, meter
 
@@ -41,15 +42,18 @@ class ProgressScreen(KbScreen):
     ]
 
     class Figures(Message):
-        def __init__(self, figures: dict | None, topics: list, error: str | None = None) -> None:
+        def __init__(self, figures: dict | None, topics: list, error: str | None = None,
+                     tag_labels: dict | None = None) -> None:
             super().__init__()
             self.figures, self.topics, self.error = figures, topics, error
+            self.tag_labels = tag_labels or {}  # slug -> label, {en, zh}
 
     def __init__(self) -> None:
         super().__init__()
         self.figures: dict | None = None
         self.topics: list = []
         self.error: str | None = None
+        self.tag_labels: dict = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -93,10 +97,12 @@ class ProgressScreen(KbScreen):
         figures = stats.summary(services.store, tz=tz, **scope)
         statuses = services.store.exercise_statuses()
         passed = {k for k, v in statuses.items() if v == "passed"}
-        self.post_message(self.Figures(figures, exercises_by_topic(services.summaries, passed, statuses)))
+        self.post_message(self.Figures(figures, exercises_by_topic(services.summaries, passed, statuses),
+                                       tag_labels=services.catalog.tag_labels()))
 
     def on_progress_screen_figures(self, message: Figures) -> None:
         self.figures, self.topics, self.error = message.figures, message.topics, message.error
+        self.tag_labels = message.tag_labels
         self.render_figures()
 
     def on_lang(self, lang: str) -> None:
@@ -105,6 +111,10 @@ class ProgressScreen(KbScreen):
 
     def on_resize(self) -> None:
         self.query_one("#heatmap").refresh()
+
+    def tag_name(self, tag: str) -> str:
+        label = self.tag_labels.get(tag)
+        return pick(label, self.lang, mark=False) if label is not None else tag
 
     def render_figures(self) -> None:
         t, lang, f = self.t, self.lang, self.figures
@@ -169,10 +179,10 @@ class ProgressScreen(KbScreen):
         topics = Text()
         if not self.topics:
             topics.append(t("No exercises in the content.", "内容中没有练习。"), style="dim")
+        # A tag by its label, whole: after the figures, so the meters stay aligned however long it is.
         for tag, passed, total in self.topics:
-            topics.append(set_cell_size(tag, 16) + " ")
             topics.append(meter(passed / total if total else 0, 10), style="green")
-            topics.append(f" {passed}/{total}\n")
+            topics.append(f" {passed:>2}/{total:<2} {self.tag_name(tag)}\n")
         topics.rstrip()
         self.query_one("#topics", Static).update(topics)
 
@@ -181,9 +191,8 @@ class ProgressScreen(KbScreen):
         if not rows:
             mastery.append(t("No quiz questions in the content.", "内容中没有测验题。"), style="dim")
         for row in rows:
-            mastery.append(set_cell_size(row["tag"], 16) + " ")
             mastery.append(meter(row["mastery"], 10), style="cyan")
-            mastery.append(f" {row['mastery'] * 100:>3.0f}%  ")
+            mastery.append(f" {row['mastery'] * 100:>3.0f}% {self.tag_name(row['tag'])}  ")
             mastery.append(t(f"{row['seen']}/{row['items']} seen\n", f"已学 {row['seen']}/{row['items']}\n"), style="dim")
         mastery.rstrip()
         self.query_one("#mastery", Static).update(mastery)

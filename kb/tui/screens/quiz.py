@@ -12,7 +12,7 @@ Anki's ``u`` does: the review leaves the store and the item is asked again.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -23,8 +23,15 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
+from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kb.quiz.grading import Grade
+    from kb.quiz.session import QuizSession, SessionItem
 
 LETTERS = "ABCDEFGH"
 
@@ -76,11 +83,11 @@ class QuizScreen(KbScreen):
     def __init__(self, *, path: str | None = None, tag: str | None = None, step_ref: str | None = None) -> None:
         super().__init__()
         self.path, self.tag, self.step_ref = path, tag, step_ref
-        self.session = None
+        self.session: QuizSession | None = None
         self.error: str | None = None
-        self.next_due = None
-        self.entry = None  # the SessionItem being asked
-        self.grade = None  # its Grade once answered
+        self.next_due: datetime | None = None
+        self.entry: SessionItem | None = None  # the item being asked
+        self.grade: Grade | None = None  # its grade once answered
         self.answer_text: str | None = None
         self.rating: int | None = None
         self.started = 0.0
@@ -91,14 +98,16 @@ class QuizScreen(KbScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        from kb.tui.widgets.prose import Prose  # Chinese wraps by kinsoku rules
+
         with VerticalScroll(id="quiz"):
             yield Static(id="quiz-progress")
-            yield Static(id="question")
+            yield Prose(id="question")
             yield OptionList(id="choices")
             yield AnswerList(id="multi")
             yield Input(id="answer-input")
             yield Static(id="input-hint", classes="muted")
-            yield Static(id="feedback")
+            yield Prose(id="feedback")
             with Horizontal(id="ratings"):
                 for r in (1, 2, 3, 4):
                     yield Button(str(r), id=f"rate-{r}", compact=True)
@@ -151,7 +160,7 @@ class QuizScreen(KbScreen):
     # -- asking -----------------------------------------------------------------------
 
     def show_next(self) -> None:
-        self.entry = self.session.next_item() if self.session is not None else None
+        self.entry = self.live.next_item() if self.session is not None else None
         self.grade = self.answer_text = self.rating = None
         if self.entry is None:
             self.finish()
@@ -165,8 +174,20 @@ class QuizScreen(KbScreen):
         self.render_question()
         self.refresh_bindings()
 
+    @property
+    def live(self) -> QuizSession:
+        """The session, for the steps that only run once it has started."""
+        assert self.session is not None
+        return self.session
+
+    @property
+    def asked(self) -> SessionItem:
+        """The item being asked, for the steps that only run while one is."""
+        assert self.entry is not None
+        return self.entry
+
     def item_type(self) -> str:
-        return getattr(self.entry.item, "type", "")
+        return getattr(self.asked.item, "type", "")
 
     def render_question(self) -> None:
         t, lang, entry = self.t, self.lang, self.entry
@@ -174,13 +195,13 @@ class QuizScreen(KbScreen):
         if self.finished or entry is None:
             self.render_summary()
             return
-        self.session.lang = lang
+        self.live.lang = lang
         item = entry.item
         kind = {"due": t("review", "复习"), "new": t("new", "新题"), "again": t("again", "再练")}[entry.kind]
         from kb.quiz.session import counts_label
 
         # What is left, as Anki shows it: a total that only shrinks (an Again comes back).
-        left = counts_label(self.session.counts(), lang)
+        left = counts_label(self.live.counts(), lang)
         self.query_one("#quiz-progress", Static).update(f"{left} · {kind} · {item.id}")
         self.query_one("#question", Static).update(Text(pick(item.question, lang)))
         answered = self.grade is not None
@@ -239,7 +260,7 @@ class QuizScreen(KbScreen):
 
     def choice_marks(self) -> tuple[set[int], set[int]]:
         """(the right choices, the learner's) of a choice item, as indexes."""
-        item, typ = self.entry.item, self.item_type()
+        item, typ = self.asked.item, self.item_type()
         if typ == "single":
             right = {item.answer}
         elif typ == "multiple":
@@ -264,14 +285,14 @@ class QuizScreen(KbScreen):
         if self.entry is None or self.grade is not None or self.finished:
             return
         typ, key = self.item_type(), (event.character or "").lower()
-        if typ == "single" and key and key.upper() in LETTERS[: len(self.entry.item.choices)]:
+        if typ == "single" and key and key.upper() in LETTERS[: len(self.asked.item.choices)]:
             self.answer(LETTERS.index(key.upper()), key.upper())
             event.stop()
         elif typ == "true_false" and key in ("t", "f", "a", "b"):
             value = key in ("t", "a")
             self.answer(value, "t" if value else "f")
             event.stop()
-        elif typ == "multiple" and key and key.upper() in LETTERS[: len(self.entry.item.choices)]:
+        elif typ == "multiple" and key and key.upper() in LETTERS[: len(self.asked.item.choices)]:
             self.query_one("#multi", AnswerList).toggle(LETTERS.index(key.upper()))
             event.stop()
 
@@ -279,7 +300,7 @@ class QuizScreen(KbScreen):
     def choice_selected(self, event: OptionList.OptionSelected) -> None:
         if self.grade is not None or self.entry is None:
             return
-        index = int(event.option.id)
+        index = int(event.option.id or 0)  # every option is made with its index as id
         if self.item_type() == "true_false":
             self.answer(index == 0, "t" if index == 0 else "f")
         else:
@@ -302,7 +323,7 @@ class QuizScreen(KbScreen):
         from kb.quiz.grading import InvalidResponse, parse_response
 
         try:
-            value = parse_response(self.entry.item, event.value)
+            value = parse_response(self.asked.item, event.value)
         except InvalidResponse as exc:
             self.query_one("#input-hint", Static).update(Text(exc.message(self.lang), style="bold"))
             return
@@ -312,20 +333,19 @@ class QuizScreen(KbScreen):
         if self.entry is not None and self.grade is None and not self.finished:
             from kb.quiz.grading import Grade, expected_text
 
-            self.set_grade(Grade(False, expected_text(self.entry.item, self.lang), None), None)
+            self.set_grade(Grade(False, expected_text(self.asked.item, self.lang), None), None)
 
     def answer(self, response: Any, text: str) -> None:
         from kb.quiz.grading import grade
 
-        self.set_grade(grade(self.entry.item, response, self.lang), text)
+        self.set_grade(grade(self.asked.item, response, self.lang), text)
 
     def set_grade(self, result, text: str | None) -> None:
-        from kb.quiz.scheduling import propose_rating
-
         self.grade = result
         self.answer_text = text
         self.duration_ms = int((time.monotonic() - self.started) * 1000)
-        self.rating = propose_rating(result.correct)
+        # pending in the session until rated: leaving keeps it (the session's one rule)
+        self.rating = self.live.answered(self.asked, result, text, self.duration_ms)
         self.render_question()
         self.query_one("#next-button", Button).focus()
         self.refresh_bindings()
@@ -341,16 +361,17 @@ class QuizScreen(KbScreen):
         if not answered:
             return
         from kb.quiz.grading import expected_text
-        from kb.quiz.scheduling import RATING_LABELS
+        from kb.progress.scheduling import RATING_LABELS
 
+        assert self.grade is not None  # feedback follows a grade
         ok = self.grade.correct
         out = Text()
         if ok:
             out.append(t("✓ Right.", "✓ 正确。"), style="bold green")
         else:
             out.append(t("✗ Not quite. ", "✗ 不对。"), style="bold red")
-            out.append(t(f"Answer: {expected_text(self.entry.item, lang)}", f"正确答案：{expected_text(self.entry.item, lang)}"))
-        explanation = pick(self.entry.item.explanation, lang)
+            out.append(t(f"Answer: {expected_text(self.asked.item, lang)}", f"正确答案：{expected_text(self.asked.item, lang)}"))
+        explanation = pick(self.asked.item.explanation, lang)
         if explanation:
             out.append("\n" + explanation)
         out.append("\n\n")
@@ -369,6 +390,7 @@ class QuizScreen(KbScreen):
     def action_rate(self, rating: int) -> None:
         if self.grade is not None and not self.saving:
             self.rating = rating
+            self.live.propose(rating)
             self.render_feedback()
 
     @on(Button.Pressed)
@@ -408,7 +430,7 @@ class QuizScreen(KbScreen):
     # -- undo -----------------------------------------------------------------------------
 
     def can_undo(self) -> bool:
-        return self.session is not None and not self.saving and self.session.can_undo()
+        return self.session is not None and not self.saving and self.live.can_undo()
 
     def action_undo(self) -> None:
         """Take back the session's last rating (Anki's u). An answer shown but not yet
@@ -427,7 +449,7 @@ class QuizScreen(KbScreen):
         from kb.progress import ProgressStoreError
 
         try:
-            entry = self.session.undo()
+            entry = self.live.undo()
         except ProgressStoreError as exc:
             self.post_message(self.Undone(None, exc.message(self.app.lang)))
             return
@@ -454,9 +476,9 @@ class QuizScreen(KbScreen):
     @work(thread=True, exclusive=True, group="quiz-save", exit_on_error=False)
     def save(self, entry, rating, grade, text, duration_ms) -> None:
         try:
-            outcome = self.session.rate(entry, rating, grade=grade, answer=text or None, duration_ms=duration_ms)
+            outcome = self.live.rate(entry, rating, grade=grade, answer=text or None, duration_ms=duration_ms)
         except Exception as exc:
-            self.post_message(self.Rated(None, str(exc)))
+            self.post_message(self.Rated(None, explain(exc, self.app.lang)))
             return
         self.post_message(self.Rated(outcome))
 
@@ -478,18 +500,18 @@ class QuizScreen(KbScreen):
         if self.finished or self.session is None:
             self.app.pop_screen()
             return
-        if self.grade is not None and not self.saving:
+        if self.live.pending is not None and not self.saving:
             self.saving = True
-            self.save_and_finish(self.entry, self.rating, self.grade, self.answer_text, self.duration_ms)
+            self.save_and_finish()
             return
         self.finish()
 
     @work(thread=True, exclusive=True, group="quiz-save", exit_on_error=False)
-    def save_and_finish(self, entry, rating, grade, text, duration_ms) -> None:
+    def save_and_finish(self) -> None:
         try:
-            self.session.rate(entry, rating, grade=grade, answer=text or None, duration_ms=duration_ms)
+            self.live.end()
         except Exception as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, explain(exc, self.app.lang), severity="error")
         self.app.call_from_thread(self.finish)
 
     # -- summary ------------------------------------------------------------------------
@@ -510,7 +532,7 @@ class QuizScreen(KbScreen):
         self.query_one("#quiz-progress", Static).update("")
         self.render_undo()
         summary.display = True
-        from kb.cli.progress import when
+        from kb.i18n import when
 
         if self.error == "no-items":
             question.update(t("No quiz questions here yet.", "这里还没有测验题。"))
@@ -522,8 +544,8 @@ class QuizScreen(KbScreen):
             return
         session = self.session
         s = session.summary() if session is not None else None
-        now = session._now() if session is not None else None
-        if s is None or s.answered == 0:
+        now = session.now() if session is not None else None
+        if s is None or now is None or s.answered == 0:  # (now is None exactly when s is)
             question.update(t("Nothing to review now.", "现在没有需要复习的题目。"))
             nxt = self.next_due or (s.next_due if s else None)
             lines = []
@@ -532,19 +554,10 @@ class QuizScreen(KbScreen):
             lines.append(t("Press esc to go back.", "按 esc 返回。"))
             summary.update(Text("\n".join(lines)))
             return
-        from kb.quiz.scheduling import RATING_LABELS
-
-        labels = RATING_LABELS[lang]
         question.update(t("Session complete", "本次练习完成"))
         out = Text()
-        out.append(t(f"{s.answered} answered, {s.correct} right ({s.new_seen} new, {s.reviewed} reviews).\n",
-                     f"作答 {s.answered} 题，答对 {s.correct} 题（新题 {s.new_seen}，复习 {s.reviewed}）。\n"))
-        if s.ratings:
-            out.append("  ".join(f"{labels[k]} {v}" for k, v in sorted(s.ratings.items())) + "\n", style="dim")
-        if s.left:
-            out.append(t(f"{s.left} left for next time.\n", f"还剩 {s.left} 题留待下次。\n"))
-        if s.next_due is not None:
-            out.append(t(f"Next review {when(s.next_due, now, lang)}.\n", f"下次复习：{when(s.next_due, now, lang)}。\n"))
+        for n, line in enumerate(s.lines(lang, now)):
+            out.append(line + "\n", style="dim" if n == 1 and s.ratings else "")  # line 1: the ratings
         out.append(t("Press esc to go back.", "按 esc 返回。"), style="dim")
         summary.update(out)
 

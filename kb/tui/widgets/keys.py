@@ -9,9 +9,11 @@ follows the screen's ``bindings_updated_signal``.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -20,6 +22,9 @@ from textual.widgets import Static
 
 from kb.i18n import tr
 from kb.tui.strings import BINDING_LABELS, binding_label, generic_key_label
+
+if TYPE_CHECKING:
+    from kb.tui.app import KbApp
 
 
 def keys_table(screen: Screen, lang: str) -> Table:
@@ -73,6 +78,9 @@ class KeysPanel(VerticalScroll, can_focus=False):
         height: auto;
     }
     """
+
+    if TYPE_CHECKING:  # shown by KbApp; Textual's own idiom for a typed ``app``
+        app = getters.app(KbApp)
 
     def compose(self) -> ComposeResult:
         yield Static(id="keys-table")
