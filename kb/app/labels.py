@@ -97,3 +97,26 @@ def exercise_state_label(state: str | None, lang: str) -> str:
     pair = EXERCISE_STATES.get(state or "new")
     return tr(lang, *pair) if pair else str(state)
 
+
+
+# --- check verdicts ------------------------------------------------------------------------
+
+# An engine report's status (engine.report.STATUSES) as a mark and a word; "ungraded" is the
+# classroom grader's cell for a submission it could not check.
+VERDICT_MARKS: dict[str, str] = {"pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "memory": "M",
+                                 "crashed": "☠", "output-limit": "…", "not-started": "·", "ungraded": "?"}
+VERDICT_WORDS: dict[str, tuple[str, str]] = {
+    "pass": ("PASS", "通过"), "fail": ("FAIL", "未通过"), "error": ("ERROR", "出错"), "timeout": ("TIMEOUT", "超时"),
+    "memory": ("OUT OF MEMORY", "内存不足"), "crashed": ("CRASHED", "崩溃"),
+    "output-limit": ("OUTPUT LIMIT", "输出过多"), "not-started": ("NOT STARTED", "尚未开始"),
+    "ungraded": ("UNGRADED", "未评分"),
+}
+
+
+def verdict_mark(status: str) -> str:
+    return VERDICT_MARKS.get(status, "?")
+
+
+def verdict_word(status: str, lang: str) -> str:
+    pair = VERDICT_WORDS.get(status)
+    return tr(lang, *pair) if pair else status.upper()

@@ -41,6 +41,7 @@ class Checked:
     report: "Report"
     saved_error: str | None = None  # why the attempt was not recorded, if it was not
     following: "Next | None" = None  # after a pass: the exercise to offer next
+    all_passed: bool = False  # after a pass: none is left (every exercise is passed)
 
 
 @dataclass
@@ -101,10 +102,14 @@ class Workspace:
                 report = read_stored_report(attempts[-1].report_json)
         return Opened(ex, path, created, path.read_text(encoding="utf-8"), hints, solution, report)
 
-    def check(self, path: Path | str | None = None, *, worker: "Worker | None" = None) -> Checked:
-        """Check the learner's file (or ``path``), record the attempt, and after a pass
-        find the next exercise. Raises ``ExerciseError`` when there is nothing to check."""
-        report = exercises.check(self.exercise, path, worker=worker)
+    def run(self, path: Path | str | None = None, *, worker: "Worker | None" = None) -> "Report":
+        """Check the learner's file (or ``path``) without recording anything. Raises
+        ``ExerciseError`` when there is nothing to check."""
+        return exercises.check(self.exercise, path, worker=worker)
+
+    def record(self, report: "Report") -> Checked:
+        """Record the attempt (a store that fails says why, the verdict stands) and,
+        after a pass, find the next exercise."""
         checked = Checked(report, saved_error=self.store_error if self.store is None else None)
         if self.store is not None:
             try:
@@ -112,18 +117,24 @@ class Workspace:
             except Exception as exc:  # the verdict still counts for the learner; say it was not saved
                 checked.saved_error = str(exc)
         if report.status == "pass":
-            checked.following = self.next_exercise()
+            try:
+                checked.following = self.next_exercise()
+                checked.all_passed = checked.following is None
+            except Exception:  # a suggestion is never worth an error
+                pass
         return checked
 
+    def check(self, path: Path | str | None = None, *, worker: "Worker | None" = None) -> Checked:
+        """Run and record (the app's check; the CLI prints the verdict between the two)."""
+        return self.record(self.run(path, worker=worker))
+
     def next_exercise(self) -> "Next | None":
-        """The exercise to offer after a pass (the path's next step, else the course's)."""
-        try:
-            passed = self.store.exercises_passed() if self.store is not None else set()
-            if self.catalog is not None:
-                return exercises.next_exercise(self.exercise, passed, catalog=self.catalog)
-            return exercises.next_exercise(self.exercise, passed, self.extra_roots)
-        except Exception:  # a suggestion is never worth an error
-            return None
+        """The exercise to offer after a pass (the path's next step, else the course's);
+        None when every exercise is passed."""
+        passed = self.store.exercises_passed() if self.store is not None else {self.exercise.id}
+        if self.catalog is not None:
+            return exercises.next_exercise(self.exercise, passed, catalog=self.catalog)
+        return exercises.next_exercise(self.exercise, passed, self.extra_roots)
 
     def unlock_hint(self, shown_without_store: int = 0) -> Hints:
         """Unlock the next hint tier (kept in the store; without one, ``shown_without_store``

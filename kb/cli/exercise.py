@@ -27,18 +27,9 @@ from typing import Any
 
 from kb.errors import NO_RESULTS, REFUSED, UNAVAILABLE, USAGE
 from kb.i18n import tr
+from kb.app.labels import exercise_mark, exercise_state_label, verdict_mark, verdict_word
 from kb.text import terminal_safe
 
-STATUS_MARK = {
-    "pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "memory": "M", "crashed": "☠",
-    "output-limit": "…", "not-started": "·",
-}
-STATUS_WORD = {
-    "en": {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "memory": "OUT OF MEMORY",
-           "crashed": "CRASHED", "output-limit": "OUTPUT LIMIT", "not-started": "NOT STARTED"},
-    "zh": {"pass": "通过", "fail": "未通过", "error": "出错", "timeout": "超时", "memory": "内存不足",
-           "crashed": "崩溃", "output-limit": "输出过多", "not-started": "尚未开始"},
-}
 
 
 def register(sub: argparse._SubParsersAction, lang: str = "en") -> None:
@@ -218,8 +209,6 @@ def cmd_list(args: argparse.Namespace, lang: str) -> int:
             "concepts": ex.concepts, "tags": ex.tags,
         } for ex, status, path in rows], ensure_ascii=False, indent=2))
         return 0
-    words = {"passed": tr(lang, "passed", "已通过"), "attempted": tr(lang, "attempted", "已尝试"),
-             "started": tr(lang, "started", "已开始"), "new": tr(lang, "new", "未开始")}
     width = max((len(ex.id) for ex, _, _ in rows), default=10)
     track = None
     for ex, status, _ in rows:
@@ -229,9 +218,9 @@ def cmd_list(args: argparse.Namespace, lang: str) -> int:
             total = sum(1 for e, _, _ in rows if getattr(e, "track", "foundations") == track)
             print(("" if ex is rows[0][0] else "\n") + tr(lang, f"{_track_label(ex, lang)} ({done}/{total} passed)",
                                                           f"{_track_label(ex, lang)}（已通过 {done}/{total}）"))
-        mark = {"passed": "✓", "attempted": "✗", "started": "·", "new": " "}[status]
         stars = "★" * ex.difficulty + "☆" * (5 - ex.difficulty)
-        print(f"{mark} {ex.id:<{width}}  {stars}  {words[status]:<9}  {terminal_safe(_pick(ex.title, lang))}")
+        word = exercise_state_label(status, lang)  # marks and words as Home and Browse show them
+        print(f"{exercise_mark(status)} {ex.id:<{width}}  {stars}  {word:<9}  {terminal_safe(_pick(ex.title, lang))}")
     if why:
         print(tr(lang, f"(progress unavailable: {why})", f"（无法读取进度：{why}）"), file=sys.stderr)
     print(tr(lang, "Start one with: kb exercise start ID", "开始练习：kb exercise start ID"), file=sys.stderr)
@@ -297,9 +286,9 @@ def print_report(report, ex, lang: str, out=None) -> None:
     out = out or sys.stdout
     status = report.status
     n_pass = sum(1 for c in report.checks if c.status == "pass")
-    head = tr(lang, f"{ex.id} — {_pick(ex.title, lang)}: {STATUS_WORD[lang][status]} "
+    head = tr(lang, f"{ex.id} — {_pick(ex.title, lang)}: {verdict_word(status, lang)} "
                     f"({n_pass}/{len(report.checks)} checks, {report.duration_s:.2f} s)",
-              f"{ex.id} — {_pick(ex.title, lang)}：{STATUS_WORD[lang][status]}"
+              f"{ex.id} — {_pick(ex.title, lang)}：{verdict_word(status, lang)}"
               f"（{n_pass}/{len(report.checks)} 项检查，{report.duration_s:.2f} 秒）")
     print(head, file=out)
     previous = None
@@ -309,9 +298,9 @@ def print_report(report, ex, lang: str, out=None) -> None:
         title = terminal_safe(c.title.get(lang))
         message = terminal_safe(c.message.get(lang))
         if c.status != "pass" and message == previous:
-            print(f"  {STATUS_MARK.get(c.status, '?')} {title} " + tr(lang, "(same as above)", "（同上）"), file=out)
+            print(f"  {verdict_mark(c.status)} {title} " + tr(lang, "(same as above)", "（同上）"), file=out)
             continue
-        print(f"  {STATUS_MARK.get(c.status, '?')} {title}", file=out)
+        print(f"  {verdict_mark(c.status)} {title}", file=out)
         if c.status != "pass":
             for line in message.splitlines():
                 print(f"      {line}", file=out)
@@ -364,10 +353,12 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     worker = Worker()  # the child imports NumPy while this process loads the rest
 
     from kb import exercises
+    from kb.app.workspace import Workspace
 
     try:
-        ex = _load(args)
-        report = exercises.check(ex, args.file, worker=worker)
+        workspace = Workspace(_load(args), None, extra_roots=_extra(args))
+        ex = workspace.exercise
+        report = workspace.run(args.file, worker=worker)
     finally:
         worker.close()
     if args.json:
@@ -378,35 +369,29 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     _say_isolation(worker, lang)
     # The verdict is on screen first; then the attempt goes to the progress store
     # (SQLAlchemy and the store's migration check cost more than the check itself).
-    store, why = exercises.open_store_quietly()
-    passed: set[str] = set()
-    if store is not None:
-        try:
-            exercises.record(store, ex, report)
-            passed = store.exercises_passed()
-        except Exception as exc:  # the result still counts for the learner
-            why = str(exc)
-        finally:
-            store.close()
-    if why:
-        print(tr(lang, f"kb: progress not saved: {why}", f"kb：进度未保存：{why}"), file=sys.stderr)
+    workspace.store, workspace.store_error = exercises.open_store_quietly()
+    try:
+        checked = workspace.record(report)
+    finally:
+        if workspace.store is not None:
+            workspace.store.close()
+    if checked.saved_error:
+        print(tr(lang, f"kb: progress not saved: {checked.saved_error}", f"kb：进度未保存：{checked.saved_error}"),
+              file=sys.stderr)
     if report.status == "pass" and not args.json:
-        _say_next(ex, passed, lang, args)
+        _say_next(checked, lang)
     return 0 if report.status == "pass" else 1
 
 
-def _say_next(ex: Any, passed: set[str], lang: str, args: argparse.Namespace, out: Any = None) -> None:
-    """After a pass: the next exercise, and why it is next."""
-    from kb import exercises
-
-    try:
-        following = exercises.next_exercise(ex, passed, _extra(args))
-    except Exception:  # a suggestion is never worth an error
-        return
+def _say_next(checked: Any, lang: str, out: Any = None) -> None:
+    """After a pass: the next exercise, and why it is next (kb.app.workspace.Checked)."""
     out = out or sys.stdout
-    if following is None:
+    if checked.all_passed:
         print(tr(lang, "That was the last exercise you had left: every one is passed.",
                  "这是你剩下的最后一个练习：所有练习都已通过。"), file=out)
+        return
+    following = checked.following
+    if following is None:  # not known (the content could not be read): no suggestion
         return
     nxt = following.exercise
     title = terminal_safe(_pick(nxt.title, lang))
@@ -497,7 +482,7 @@ def _check_one(ex, tmp: str, worker, lang: str) -> dict[str, Any]:
 def _print_check_row(row: dict[str, Any], lang: str) -> None:
     ident = row["exercise"]
     if "error" in row:
-        print(f"{STATUS_MARK['error']} {ident:<18} " + tr(lang, "error: ", "出错：") + terminal_safe(row["error"]))
+        print(f"{verdict_mark('error')} {ident:<18} " + tr(lang, "error: ", "出错：") + terminal_safe(row["error"]))
         for problem in row.get("problems", []):
             print(f"    {terminal_safe(problem)}")
         return
@@ -550,17 +535,15 @@ def cmd_sandbox(args: argparse.Namespace, lang: str) -> int:
 @_run
 def cmd_hint(args: argparse.Namespace, lang: str) -> int:
     from kb import exercises
+    from kb.app.workspace import Workspace
 
     ex = _load(args)
-    total = len(ex.hints)
     store = _store()
     try:
-        shown = store.hints_unlocked(ex.id)
-        new = shown < total
-        if new:
-            shown = store.unlock_hint(ex.id, max_tiers=total)
+        hints = Workspace(ex, store).unlock_hint()
     finally:
         store.close()
+    total, shown, new = hints.total, hints.shown, hints.new
     for i, hint in enumerate(ex.hints[:shown]):
         en, zh = exercises.HINT_TIERS[i] if i < len(exercises.HINT_TIERS) else ("hint", "提示")
         label = tr(lang, f"Hint {i + 1}/{total} ({en})", f"提示 {i + 1}/{total}（{zh}）")
@@ -586,27 +569,22 @@ def _confirm(prompt: str) -> bool:
 
 @_run
 def cmd_solution(args: argparse.Namespace, lang: str) -> int:
-    from kb import exercises
+    from kb.app.workspace import Workspace
 
     ex = _load(args)
     store = _store()
     try:
-        access = exercises.solution_access(store, ex.id)
-        if not access.allowed:
-            if not access.needs_confirmation:
-                left = exercises.ATTEMPTS_FOR_SOLUTION - access.failed
-                raise _Fail(tr(
-                    lang,
-                    f"the solution opens after a pass, or after {exercises.ATTEMPTS_FOR_SOLUTION} failed checks "
-                    f"({access.failed} so far, {left} to go). Try `kb exercise hint {ex.id}`.",
-                    f"通过检查后，或检查失败 {exercises.ATTEMPTS_FOR_SOLUTION} 次后才能查看答案"
-                    f"（目前失败 {access.failed} 次，还差 {left} 次）。先试试 `kb exercise hint {ex.id}`。"), code=REFUSED)
-            if not args.yes and not _confirm(tr(
-                    lang, "You have not passed yet. Show the reference solution anyway? [y/N] ",
-                    "你还没有通过。仍然要查看参考答案吗？[y/N] ")):
+        workspace = Workspace(ex, store)
+        gate = workspace.ask_solution(confirmed=args.yes)
+        if gate.decision == "locked":
+            raise _Fail(gate.locked_message(lang, (f"Try `kb exercise hint {ex.id}`.",
+                                                   f"先试试 `kb exercise hint {ex.id}`。")), code=REFUSED)
+        if gate.decision == "confirm":
+            if not _confirm(tr(lang, "You have not passed yet. Show the reference solution anyway? [y/N] ",
+                               "你还没有通过。仍然要查看参考答案吗？[y/N] ")):
                 raise _Fail(tr(lang, f"not shown (run `kb exercise solution {ex.id} --yes` to confirm)",
                                f"未显示（运行 `kb exercise solution {ex.id} --yes` 以确认）"), code=REFUSED)
-        store.unlock_solution(ex.id)
+            workspace.ask_solution(confirmed=True)
     finally:
         store.close()
     print(tr(lang, f"# Reference solution for {ex.id}", f"# {ex.id} 的参考答案"))
@@ -626,6 +604,7 @@ def cmd_watch(args: argparse.Namespace, lang: str) -> int:
     worker = engine.Worker()
 
     from kb import exercises
+    from kb.app.workspace import Workspace
 
     try:
         ex = _load(args)
@@ -639,25 +618,22 @@ def cmd_watch(args: argparse.Namespace, lang: str) -> int:
         store, why = exercises.open_store_quietly()
         if why:
             print(tr(lang, f"kb: progress not saved: {why}", f"kb：进度未保存：{why}"), file=sys.stderr)
+        workspace = Workspace(ex, store, store_error=why, extra_roots=_extra(args))
         engine.prepare(ex, worker)
 
         def once() -> None:
             try:
-                report = exercises.check(ex, path, worker=worker)
+                checked = workspace.check(path, worker=worker)
             except exercises.ExerciseError as exc:  # the file vanished between saves
                 print(f"kb: {exc.message(lang)}", file=sys.stderr)
                 return
-            passed: set[str] = set()
-            if store is not None:
-                try:
-                    exercises.record(store, ex, report)
-                    passed = store.exercises_passed()
-                except Exception:
-                    pass
             print("─" * 60)
-            print_report(report, ex, lang)
-            if report.status == "pass":
-                _say_next(ex, passed, lang, args)
+            print_report(checked.report, ex, lang)
+            if checked.saved_error and store is not None:  # (no store at all was said once above)
+                print(tr(lang, f"kb: progress not saved: {checked.saved_error}",
+                         f"kb：进度未保存：{checked.saved_error}"), file=sys.stderr)
+            if checked.report.status == "pass":
+                _say_next(checked, lang)
             sys.stdout.flush()
 
         def ready(mechanism: str) -> None:

@@ -11,10 +11,10 @@ from typing import Any
 
 from kb.errors import FAILED, NOT_FOUND, UNAVAILABLE, USAGE
 from kb.i18n import tr
+from kb.app.labels import VERDICT_MARKS
 from kb.text import terminal_safe
 
-MARKS = {"pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "memory": "M", "crashed": "☠",
-         "output-limit": "O", "not-started": "·", "ungraded": "?"}
+MARKS = VERDICT_MARKS
 FIELDS = ["learner", "exercise", "status", "checks_passed", "checks_total", "seconds", "message"]
 
 

@@ -359,7 +359,7 @@ def test_the_next_exercise_skips_what_is_passed_and_follows_the_course():
 def test_the_list_is_grouped_by_track_in_the_learners_language(home, capsys):
     code, out, _ = kb(capsys, "exercise", "list")
     assert code == 0
-    heads = [line for line in out.splitlines() if line and not line.startswith((" ", "✓", "✗", "·"))]
+    heads = [line for line in out.splitlines() if line and not line.startswith((" ", "✓", "◐", "○"))]
     assert heads[0].startswith("Foundations (0/") and any(h.startswith("Large models") for h in heads)
     code, out, _ = kb(capsys, "--lang", "zh", "exercise", "list")
     assert out.splitlines()[0].startswith("基础（已通过 0/")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -22,6 +22,9 @@ from textual.widgets import Footer, Header, LoadingIndicator, Markdown, Static, 
 from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
+
+if TYPE_CHECKING:
+    from kb.app.workspace import Workspace
 
 POLL_S = 1.0
 
@@ -115,6 +118,7 @@ class ExerciseScreen(KbScreen):
         self.following = None  # the exercise to offer after a pass
         self.exercise_id = exercise_id
         self.exercise = None
+        self.workspace: Workspace | None = None  # the use cases, once the exercise is open
         self.path: Path | None = None
         self.saved_text = ""
         self.stamp: tuple | None = None
@@ -160,6 +164,7 @@ class ExerciseScreen(KbScreen):
     @work(thread=True, exclusive=True, group="exercise-open", exit_on_error=False)
     def open(self, services) -> None:
         from kb import exercises
+        from kb.app.workspace import Workspace
 
         opened = Opened()
         try:
@@ -167,20 +172,12 @@ class ExerciseScreen(KbScreen):
             if entry is None or entry.kind != "exercise":
                 raise exercises.ExerciseError(f"no exercise '{self.exercise_id}' in the loaded content",
                                               f"已加载的内容中没有练习“{self.exercise_id}”")
-            opened.exercise = entry
-            opened.path, _created = exercises.start(entry)  # never overwrites the learner's file
-            opened.text = opened.path.read_text(encoding="utf-8")
-            opened.stamp = file_stamp(opened.path)
-            store = services.store
-            if store is not None:
-                opened.hints = store.hints_unlocked(entry.id)
-                opened.solution = store.solution_unlocked(entry.id)
-                attempts = store.attempts(entry.id)
-                if attempts and attempts[-1].report_json:
-                    from kb.stored_report import read_stored_report
-
-                    # an unreadable stored report (old, imported, hand-edited) is just not shown
-                    opened.report = read_stored_report(attempts[-1].report_json)
+            self.workspace = Workspace(entry, services.store, store_error=services.store_error,
+                                       catalog=services.catalog)
+            shown = self.workspace.open()  # never overwrites the learner's file
+            opened.exercise, opened.path, opened.text = entry, shown.path, shown.text
+            opened.stamp = file_stamp(shown.path)
+            opened.hints, opened.solution, opened.report = shown.hints, shown.solution, shown.report
             worker = self.app.engine_worker()
             if worker is not None:
                 self.warm(entry, worker)
@@ -329,38 +326,25 @@ class ExerciseScreen(KbScreen):
         if error:
             self.notify(error, title=self.t("Not saved", "未保存"), severity="error")
             return
+        if self.workspace is None:
+            return
         self.checking = True
         self.render_results()
-        self.run_check(self.exercise, self.path, self.services)
+        self.run_check(self.workspace, self.path)
 
     @work(thread=True, exclusive=True, group="exercise-check", exit_on_error=False)
-    def run_check(self, exercise, path: Path, services) -> None:
+    def run_check(self, workspace: Workspace, path: Path) -> None:
         from kb import exercises
 
         try:
-            report = exercises.check(exercise, path, worker=self.app.engine_worker())
+            checked = workspace.check(path, worker=self.app.engine_worker())
         except exercises.ExerciseError as exc:
             self.post_message(self.Checked(None, exc.message(self.app.lang)))
             return
         except Exception as exc:  # the engine failing is not the learner's fault: say so
             self.post_message(self.Checked(None, explain(exc, self.app.lang)))
             return
-        saved_error = None
-        following = None
-        if services is not None and services.store is not None:
-            try:
-                exercises.record(services.store, exercise, report)
-            except Exception as exc:
-                saved_error = explain(exc, self.app.lang)
-        elif services is not None:
-            saved_error = services.store_error
-        if report.status == "pass" and services is not None:
-            try:
-                passed = services.store.exercises_passed() if services.store is not None else set()
-                following = exercises.next_exercise(exercise, passed, catalog=services.catalog)
-            except Exception:  # a suggestion is never worth an error
-                following = None
-        self.post_message(self.Checked(report, None, saved_error, following))
+        self.post_message(self.Checked(checked.report, None, checked.saved_error, checked.following))
 
     def on_exercise_screen_checked(self, message: Checked) -> None:
         self.checking = False
@@ -399,20 +383,13 @@ class ExerciseScreen(KbScreen):
     # -- hints and the solution ---------------------------------------------------------------
 
     def action_hint(self) -> None:
-        if self.exercise is not None:
-            self.unlock_hint(self.exercise, self.services)
+        if self.workspace is not None:
+            self.unlock_hint(self.workspace)
 
     @work(thread=True, group="exercise-unlock", exit_on_error=False)
-    def unlock_hint(self, exercise, services) -> None:
-        total = len(exercise.hints)
-        if services.store is None:
-            self.post_message(self.Unlocked(hints=min(self.hints + 1, total)))
-            return
-        shown = services.store.hints_unlocked(exercise.id)
-        last = shown >= total
-        if not last:
-            shown = services.store.unlock_hint(exercise.id, max_tiers=total)
-        self.post_message(self.Unlocked(hints=shown, note="last-hint" if last else None))
+    def unlock_hint(self, workspace: Workspace) -> None:
+        hints = workspace.unlock_hint(shown_without_store=self.hints)
+        self.post_message(self.Unlocked(hints=hints.shown, note=None if hints.new else "last-hint"))
 
     def action_solution(self) -> None:
         if self.exercise is None:
@@ -420,37 +397,30 @@ class ExerciseScreen(KbScreen):
         if self.solution:
             self.query_one("#solution", Block).reveal()
             return
-        self.ask_solution(self.exercise, self.services, confirmed=False)
+        if self.workspace is not None:
+            self.ask_solution(self.workspace, confirmed=False)
 
     @work(thread=True, group="exercise-unlock", exit_on_error=False)
-    def ask_solution(self, exercise, services, confirmed: bool) -> None:
-        from kb import exercises
-
-        store = services.store
-        if store is None:
-            self.post_message(self.Unlocked(note=services.store_error or "no progress store"))
-            return
-        access = exercises.solution_access(store, exercise.id)
-        if access.allowed or (access.needs_confirmation and confirmed):
-            store.unlock_solution(exercise.id)
+    def ask_solution(self, workspace: Workspace, confirmed: bool) -> None:
+        gate = workspace.ask_solution(confirmed=confirmed)
+        if gate.decision == "no-store":
+            self.post_message(self.Unlocked(note=gate.why or self.t("Progress cannot be saved, so the solution "
+                                                                    "stays locked.", "进度无法保存，答案保持锁定。")))
+        elif gate.decision == "shown":
             self.post_message(self.Unlocked(solution=True))
-        elif access.needs_confirmation:
+        elif gate.decision == "confirm":
             self.post_message(self.Unlocked(confirm=True))
         else:
-            left = exercises.ATTEMPTS_FOR_SOLUTION - access.failed
-            self.post_message(self.Unlocked(note=self.t(
-                f"The solution opens after a pass, or after {exercises.ATTEMPTS_FOR_SOLUTION} failed checks "
-                f"({access.failed} so far, {left} to go). Try a hint first: ctrl+g.",
-                f"通过检查后，或检查失败 {exercises.ATTEMPTS_FOR_SOLUTION} 次后才能查看答案"
-                f"（目前失败 {access.failed} 次，还差 {left} 次）。先按 ctrl+g 看看提示。")))
+            self.post_message(self.Unlocked(note=gate.locked_message(
+                self.app.lang, ("Try a hint first: ctrl+g.", "先按 ctrl+g 看看提示。"))))
 
     async def on_exercise_screen_unlocked(self, message: Unlocked) -> None:
         if message.confirm:
             from kb.tui.widgets.confirm import Confirm
 
             def answered(yes: bool | None) -> None:
-                if yes and self.exercise is not None:
-                    self.ask_solution(self.exercise, self.services, confirmed=True)
+                if yes and self.workspace is not None:
+                    self.ask_solution(self.workspace, confirmed=True)
 
             self.app.push_screen(Confirm(
                 self.t("You have not passed yet. Show the reference solution anyway?",

@@ -11,18 +11,11 @@ from typing import Any
 from rich.cells import set_cell_size
 from rich.text import Text
 
+from kb.app.labels import verdict_mark, verdict_word
 from kb.i18n import tr
 
-MARK = {"pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "memory": "M", "crashed": "☠",
-        "output-limit": "…", "not-started": "·"}
 STYLE = {"pass": "bold green", "fail": "bold red", "error": "bold red", "timeout": "bold yellow",
          "memory": "bold yellow", "crashed": "bold magenta", "output-limit": "bold yellow", "not-started": "dim"}
-WORD = {
-    "en": {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "memory": "OUT OF MEMORY",
-           "crashed": "CRASHED", "output-limit": "OUTPUT LIMIT", "not-started": "NOT STARTED"},
-    "zh": {"pass": "通过", "fail": "未通过", "error": "出错", "timeout": "超时", "memory": "内存不足",
-           "crashed": "崩溃", "output-limit": "输出过多", "not-started": "尚未开始"},
-}
 
 
 def num(value: Any) -> str:
@@ -40,7 +33,7 @@ def _as_lists(value: Any) -> Any:
 def headline(report, lang: str) -> Text:
     n_pass = sum(1 for c in report.checks if c.status == "pass")
     text = Text()
-    text.append(f"{MARK.get(report.status, '?')} {WORD[lang].get(report.status, report.status)}", style=STYLE.get(report.status, ""))
+    text.append(f"{verdict_mark(report.status)} {verdict_word(report.status, lang)}", style=STYLE.get(report.status, ""))
     text.append(tr(lang, f"  {n_pass}/{len(report.checks)} checks · {report.duration_s:.2f} s",
                    f"  {n_pass}/{len(report.checks)} 项检查 · {report.duration_s:.2f} 秒"), style="dim")
     return text
@@ -118,7 +111,7 @@ def diagnostics_text(check, lang: str) -> Text:
 
 def check_text(check, lang: str, *, same_as_above: bool = False) -> Text:
     text = Text()
-    text.append(f"{MARK.get(check.status, '?')} ", style=STYLE.get(check.status, ""))
+    text.append(f"{verdict_mark(check.status)} ", style=STYLE.get(check.status, ""))
     text.append(check.title.get(lang), style="bold" if check.status != "pass" else "")
     if check.status == "pass":
         bands = gradient_text(check.details, lang, compact=True) if check.kind == "gradient" else Text()
