@@ -11,7 +11,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.content import Content
 
+from kb.tui.widgets.prose import ProseVisual  # Chinese titles wrap by kinsoku rules
 from kb.app.entry import EntryView
 from kb.app.labels import exercise_mark, exercise_state_label, step_mark
 from kb.errors import explain
@@ -225,7 +227,7 @@ class DetailScreen(KbScreen):
             options.add_option(Option(Text(t("Steps", "步骤"), style="bold"), disabled=True))
             for s in data.steps:
                 title = pick(s.title, lang) if s.title is not None else s.ref
-                options.add_option(Option(Text(f"{step_mark(s.state)} {s.index}. {title}"),
+                options.add_option(Option(ProseVisual(Content(f"{step_mark(s.state)} {s.index}. {title}")),
                                           id=f"{s.ref}#step{s.index}", disabled=s.state == "missing"))
                 added += 1
         for heading, ids, arrow in link_groups(data):
@@ -240,7 +242,9 @@ class DetailScreen(KbScreen):
                 label.append(pick(summary.title, lang))
                 if heading[0] == "Linked from":
                     label.append(f" · {kind_label(summary.kind, lang)}", style="dim")
-                options.add_option(Option(label, id=f"{ident}#{heading[0]}"))
+                # wrapped by kb's rules: a Chinese title breaks between characters, not
+                # after the arrow
+                options.add_option(Option(ProseVisual(Content.from_rich_text(label)), id=f"{ident}#{heading[0]}"))
                 added += 1
         if not added:
             options.add_option(Option(Text(t("No links.", "没有链接。"), style="dim"), disabled=True))
