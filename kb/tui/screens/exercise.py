@@ -146,7 +146,7 @@ class ExerciseScreen(KbScreen):
             yield Static(id="check-status")
             yield LoadingIndicator(id="checking")
             yield Static(id="check-results")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # its keys need the room at 80 columns (ctrl+p still opens it)
 
     def on_mount(self) -> None:
         super().on_mount()
