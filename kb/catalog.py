@@ -359,7 +359,7 @@ class Catalog:
                       "SELECT e2.id FROM entries AS e2 JOIN tags AS t2 ON t2.entry_rowid = e2.rowid"
                       " WHERE t2.tag = ?)))")
             params += [tag, tag]
-        adapter = TypeAdapter(QuizItem)
+        adapter: TypeAdapter[Any] = TypeAdapter(QuizItem)
         return [(quiz_id, adapter.validate_json(data))
                 for quiz_id, data in self._items(where + " ORDER BY e.id, i.position", params)]
 
