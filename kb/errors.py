@@ -61,8 +61,9 @@ def did_you_mean(word: str, candidates: Iterable[str], lang: str) -> str:
     near = nearest(word, candidates)
     if not near:
         return ""
-    names = ", ".join(f"'{c}'" for c in near)
-    return tr(lang, f"; did you mean {names}?", f"；你是不是要找 {names}？")
+    en = ", ".join(f"'{c}'" for c in near)
+    zh = "、".join(f"“{c}”" for c in near)  # Chinese list punctuation and quotes
+    return tr(lang, f"; did you mean {en}?", f"；你是不是要找{zh}？")
 
 
 def explain(exc: BaseException, lang: str) -> str:

@@ -76,7 +76,7 @@ def load(ident: str, extra_roots: list[str] | None = None) -> "Exercise":
                             f"'{ident}' 是 {entry.kind}，不是练习（试试 `kb exercise list`）")
     ids = [e.id for e in all_exercises(extra_roots)]
     raise ExerciseError(f"no exercise '{ident}'{did_you_mean(ident, ids, 'en')} (see `kb exercise list`)",
-                        f"没有名为 '{ident}' 的练习{did_you_mean(ident, ids, 'zh')}（见 `kb exercise list`）")
+                        f"没有名为“{ident}”的练习{did_you_mean(ident, ids, 'zh')}（见 `kb exercise list`）")
 
 
 def _catalog_get(ident: str, extra_roots: list[str] | None) -> Any:

@@ -267,7 +267,7 @@ def _get(cat, ident: str, lang: str) -> dict:
         if not hint:
             near = [h.id for h in cat.search(ident, limit=3, lang=lang)]
             hint = tr(lang, f"; did you mean {', '.join(repr(n) for n in near)}?",
-                      f"；你是不是要找 {', '.join(repr(n) for n in near)}？") if near else ""
+                      f"；你是不是要找{'、'.join(f'“{n}”' for n in near)}？") if near else ""
         raise UserError(tr(lang, f"no entry with id '{ident}'{hint} (see `kb search`)",
                            f"没有 id 为“{ident}”的条目{hint}（见 `kb search`）"), code=NOT_FOUND)
     return entry

@@ -112,7 +112,7 @@ def test_a_mistyped_command_or_choice_suggests_the_nearest(kb, pack, argv, sugge
     assert r.code == errors.USAGE and r.out == ""
     assert f"did you mean {suggestion}?" in r.err and r.err.count("\n") == 1
     zh = kb("--lang", "zh", "--content", str(pack), *argv)
-    assert f"你是不是要找 {suggestion}？" in zh.err and zh.code == errors.USAGE
+    assert f"你是不是要找“{suggestion.strip(chr(39))}”？" in zh.err and zh.code == errors.USAGE
 
 
 def test_the_command_suggestion_names_the_command_not_the_whole_list(kb):
@@ -126,7 +126,7 @@ def test_a_mistyped_entry_id_suggests_the_nearest_ids(kb, pack):
     r = kb("--content", str(pack), "show", "reul")
     assert r.code == errors.NOT_FOUND and "did you mean 'relu'" in r.err
     r = kb("--lang", "zh", "--content", str(pack), "show", "reul")
-    assert "没有 id 为“reul”的条目；你是不是要找 'relu'" in r.err
+    assert "没有 id 为“reul”的条目；你是不是要找“relu”" in r.err
 
 
 def test_a_mistyped_path_id_suggests_the_path(kb, pack):
@@ -140,7 +140,7 @@ def test_a_mistyped_exercise_id_suggests_the_exercise(kb):
     r = kb("--lang", "en", "exercise", "hint", "sigmiod")  # the shipped exercises
     assert r.code == errors.NOT_FOUND and "did you mean 'sigmoid'" in r.err and r.err.count("\n") == 1
     r = kb("--lang", "zh", "exercise", "start", "sigmiod")
-    assert "没有名为 'sigmiod' 的练习；你是不是要找 'sigmoid'" in r.err
+    assert "没有名为“sigmiod”的练习；你是不是要找“sigmoid”" in r.err
 
 
 def test_nearest_folds_case_and_separators():

@@ -73,7 +73,7 @@ def test_the_learners_saved_language(kb, monkeypatch):
     r = kb("--help")
     assert r.out.startswith("用法：kb") and "位置参数：" in r.out
     r = kb("serach", "relu")
-    assert r.code == 2 and r.err.startswith("kb：没有“serach”这个命令；你是不是要找 'search'？")
+    assert r.code == 2 and r.err.startswith("kb：没有“serach”这个命令；你是不是要找“search”？")
     assert kb("--lang", "en", "--help").out.startswith("usage: kb")
     monkeypatch.setenv("KB_LANG", "en")
     assert kb("--help").out.startswith("usage: kb")  # KB_LANG beats the saved choice
