@@ -70,7 +70,7 @@ def entry_markdown(entry, lang: str, *, title: bool = True, step_titles: dict | 
             out.append(f"## {t('Common mistakes', '常见错误')}\n")
             out += [f"- {pick(k, lang)}" for k in g(entry, "common_mistakes")] + [""]
     if kind == "application":
-        out.append(f"**{t('Domain', '领域')}:** {g(entry, 'domain')}\n")
+        out.append(f"**{t('Domain:', '领域：')}** {g(entry, 'domain')}\n")
         out.append(f"## {t('Tasks', '任务')}\n")
         out += [f"- {pick(k, lang)}" for k in g(entry, "tasks", [])] + [""]
     if kind == "exercise":

@@ -290,16 +290,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     titles = {s.id: s.title for s in cat.list()} if entry["kind"] == "path" else None
     md = entry_markdown(entry, args.lang, step_titles=titles)
     links = []
+    colon, comma = tr(args.lang, ":", "："), tr(args.lang, ", ", "、")  # Chinese punctuation in Chinese
     if entry.get("tags"):
-        links.append(f"**{tr(args.lang, 'Tags', '标签')}:** " + tr(args.lang, ", ", "、").join(
+        links.append(f"**{tr(args.lang, 'Tags', '标签')}{colon}** " + comma.join(
             cat.tag_label(t, args.lang) for t in entry["tags"]))
     for label, ids in ((tr(args.lang, "Prerequisites", "前置知识"), entry.get("prerequisites")),
                        (tr(args.lang, "Related", "相关"), entry.get("related"))):
         if ids:
-            links.append(f"**{label}:** " + ", ".join(f"`{i}`" for i in ids))
+            links.append(f"**{label}{colon}** " + comma.join(f"`{i}`" for i in ids))
     if backlinks:
-        links.append(f"**{tr(args.lang, 'Linked from', '被引用于')}:** " + ", ".join(
-            f"`{b.src.id}` ({kind_name(b.src.kind, args.lang)})" for b in backlinks))
+        links.append(f"**{tr(args.lang, 'Linked from', '被引用于')}{colon}** " + comma.join(
+            f"`{b.src.id}`" + tr(args.lang, f" ({kind_name(b.src.kind, 'en')})", f"（{kind_name(b.src.kind, 'zh')}）")
+            for b in backlinks))
     _print_markdown(md + "\n" + "\n\n".join(links))
     return 0
 
@@ -345,7 +347,8 @@ def _known_tag(cat, tag: str, lang: str) -> None:
     near = [t for t, _ in cat.tags() if tag_kinship(tag, t) or tag.casefold() in cat.tag_label(t, lang).casefold()]
     from kb.text import terminal_safe
 
-    shown = ", ".join(f"{t} ({terminal_safe(cat.tag_label(t, lang))})" for t in near[:5])
+    shown = tr(lang, ", ", "、").join(tr(lang, f"{t} ({terminal_safe(cat.tag_label(t, lang))})",
+                                         f"{t}（{terminal_safe(cat.tag_label(t, lang))}）") for t in near[:5])
     raise UserError(tr(lang, f"no entry has the tag '{tag}'" + (f"; did you mean: {shown}?" if shown else "")
                        + " (`kb list --json` shows every entry's tags)",
                        f"没有条目带有标签“{tag}”" + (f"；你是不是要找：{shown}？" if shown else "")

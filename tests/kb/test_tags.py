@@ -181,14 +181,14 @@ def labelled(pack) -> Path:
 
 def test_show_names_tags_by_their_label_whole_in_each_language(kb, labelled):
     zh = kb("--content", str(labelled), "--lang", "zh", "show", "relu")
-    assert zh.code == 0 and f"**标签:** {LONG_ZH}\n" in zh.out  # the label, whole, not the slug
+    assert zh.code == 0 and f"**标签：** {LONG_ZH}\n" in zh.out  # the label, whole, not the slug
     en = kb("--content", str(labelled), "--lang", "en", "show", "relu")
     assert f"**Tags:** {LONG}\n" in en.out
 
 
 def test_show_an_unlabelled_tag_by_its_slug(kb, pack):
     r = kb("--content", str(pack), "--lang", "zh", "show", "relu")
-    assert "**标签:** activation" in r.out
+    assert "**标签：** activation" in r.out
 
 
 def test_show_json_keeps_slugs_and_adds_labels(kb, labelled):
@@ -247,7 +247,7 @@ def test_a_bad_tags_file_never_breaks_reading(kb, pack, body):
     r = kb("--content", str(pack), "--lang", "zh", "show", "relu")
     assert r.code == 0
     label = "Only English" if "Only English" in str(body) else "activation"  # a fallback, else the slug
-    assert f"**标签:** {label}" in r.out
+    assert f"**标签：** {label}" in r.out
 
 
 def test_reading_labels_with_a_current_index_stays_light(tmp_path, labelled):
@@ -354,7 +354,7 @@ def test_the_entry_page_shows_tags_by_label_whole(labelled):
             app.open_entry("relu")
             await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.data is not None)
             md = app.screen.query_one("#md", Markdown)
-            assert f"**标签:** {LONG_ZH}" in md.source
+            assert f"**标签：** {LONG_ZH}" in md.source
             await pilot.press("ctrl+l")
             await until(pilot, lambda: f"**Tags:** {LONG}" in md.source)
     run_app(scenario())

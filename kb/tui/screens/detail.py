@@ -176,7 +176,7 @@ class DetailScreen(KbScreen):
         if entry.tags:  # by label, whole, in this language (a pack's unlabelled tag by its slug)
             labels = [pick(data.tag_labels[tag], lang, mark=False) if tag in data.tag_labels else tag
                       for tag in entry.tags]
-            text = text.rstrip("\n") + f"\n\n**{t('Tags', '标签')}:** " + t(", ", "、").join(labels) + "\n"
+            text = text.rstrip("\n") + f"\n\n**{t('Tags:', '标签：')}** " + t(", ", "、").join(labels) + "\n"
         md.update(text)
         self.set_plot(getattr(entry, "plot", None))
         lines = []
