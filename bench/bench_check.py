@@ -53,7 +53,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        env = {k: v for k, v in os.environ.items() if k not in ("KB_CONTENT_PATH", "KB_DATABASE_URL")}
+        # bytecode caches written and used, as an installed user has them
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("KB_CONTENT_PATH", "KB_DATABASE_URL", "PYTHONDONTWRITEBYTECODE")}
         env.update(KB_HOME=home, KB_LANG="en")
         solution = Path(home) / "sigmoid.py"
         solution.write_text((ROOT / "content" / "exercises" / "sigmoid" / "solution.py").read_text(encoding="utf-8"),

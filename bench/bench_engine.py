@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     lm_file = tmp / "lm.py"
     lm_file.write_text(capstone.solution, encoding="utf-8")
     env = dict(os.environ, KB_HOME=str(tmp / "home"), KB_LANG="en")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode caches as an installed user has them
     env.pop("KB_DATABASE_URL", None)
 
     def cold_numpy() -> None:

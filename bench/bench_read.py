@@ -50,7 +50,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        env = {k: v for k, v in os.environ.items() if k not in ("KB_CONTENT_PATH", "KB_DATABASE_URL")}
+        # bytecode caches written and used, as an installed user has them
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("KB_CONTENT_PATH", "KB_DATABASE_URL", "PYTHONDONTWRITEBYTECODE")}
         env.update(KB_HOME=home, KB_LANG="en")
         script = Path(sys.executable).parent / "kb"  # the console script, as a user runs it
         kb = [str(script) if script.exists() else sys.executable, *([] if script.exists() else ["-m", "kb"]),

@@ -108,6 +108,7 @@ def main() -> None:
         home = Path(tmp) / "home"
         env = {**os.environ, "KB_HOME": str(home), "KB_LANG": "en"}
         env.pop("KB_DATABASE_URL", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode caches as an installed user has them
         run(KB, env)  # warm-up: builds the index and the progress store, writes bytecode caches
         bare: list[dict] = []
         kb: list[dict] = []

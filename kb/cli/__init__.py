@@ -23,6 +23,15 @@ from kb.i18n import LANGS, resolve_lang, tr
 
 COMMAND_MODULES = ("kb.cli.content", "kb.cli.exercise", "kb.cli.quiz", "kb.cli.progress", "kb.cli.path",
                    "kb.cli.classroom", "kb.cli.serve", "kb.cli.export")
+# Which module registers each command, so that a run builds only its own command's parser
+# (importing and registering every module is most of a lookup's start-up); help, a
+# mistyped command build them all, the app none. tests/kb/test_cli_parser.py keeps this
+# table equal to what the modules register.
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(("validate", "schema", "index", "search", "show", "list", "faq"), "kb.cli.content"),
+    "exercise": "kb.cli.exercise", "quiz": "kb.cli.quiz", "progress": "kb.cli.progress", "path": "kb.cli.path",
+    "class": "kb.cli.classroom", "serve": "kb.cli.serve", "export": "kb.cli.export",
+}
 
 
 class UserError(Exception):
@@ -118,7 +127,9 @@ def parser_class(lang: str) -> type[_Parser]:
     return type("KbParser", (_Parser,), {"lang": lang})
 
 
-def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+def build_parser(lang: str = "en", command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command; with only ``command``'s module registered when that
+    command is known (a run that names its command needs no other); with none for ""."""
     cls = parser_class(lang)
     parser = cls(prog="kb", formatter_class=argparse.RawDescriptionHelpFormatter,
                  description=tr(lang, "A bilingual terminal study companion for deep learning and large models. "
@@ -137,9 +148,29 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kb {__version__}",
                         help=tr(lang, "print the version and exit", "显示版本号并退出"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=cls)
-    for name in COMMAND_MODULES:
+    # "" (no command: the app, --version) needs none
+    modules = () if command == "" else [COMMANDS[command]] if command in COMMANDS else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(sub, lang)
     return parser
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The command a hoisted argument list names; "" when it names none (the app);
+    None for help or an unknown command, for which the whole parser is built."""
+    if any(a in ("-h", "--help") for a in argv):
+        return None
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in GLOBAL_OPTIONS:
+            i += 2
+            continue
+        if arg.startswith("-"):
+            i += 1
+            continue
+        return arg if arg in COMMANDS else None
+    return ""
 
 
 def choose_lang(argv: list[str]) -> str:
@@ -203,8 +234,9 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = choose_lang(argv)
-    parser = build_parser(lang)
-    args = parser.parse_args(hoist_global_options(argv))
+    hoisted = hoist_global_options(argv)
+    parser = build_parser(lang, command_of(hoisted))
+    args = parser.parse_args(hoisted)
     args.lang = lang
     if args.user is not None:  # every store this process (and any kb it starts) opens
         os.environ["KB_USER"] = args.user
