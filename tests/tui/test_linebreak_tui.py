@@ -139,3 +139,17 @@ async def test_searching_still_finds_and_a_mouse_copy_has_no_drawn_breaks():
         source = str(para.visual)
         assert copied.strip() in source
         assert copied.startswith(lines[0]) and lines[1] in copied
+
+
+@async_test
+async def test_the_progress_screens_chinese_sentences_obey_kinsoku_at_80x24():
+    """The retention panel's note ("…目前还没有。") once left "。" alone on a line."""
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.services is not None, timeout=60)
+        await pilot.press("p")
+        await until(pilot, lambda: "目前还没" in screen_text(app))
+        await settle(pilot)
+        for wid in ("#retention", "#today"):
+            lines = [line for line in region_lines(app, app.screen.query_one(wid)) if line]
+            assert lines and not any(line[0] in NO_START for line in lines), lines

@@ -133,7 +133,7 @@ class ExerciseScreen(KbScreen):
         yield Header()
         with Horizontal(id="workspace"):
             with VerticalScroll(id="instructions-pane", classes="panel"):
-                from kb.tui.widgets.prose import ProseMarkdown  # Chinese wraps by kinsoku rules
+                from kb.tui.widgets.prose import Prose, ProseMarkdown  # Chinese wraps by kinsoku rules
 
                 yield ProseMarkdown(id="instructions", open_links=False)
                 yield Vertical(id="hints")
@@ -143,9 +143,9 @@ class ExerciseScreen(KbScreen):
                 yield python_editor()
                 yield Static(id="file-status")
         with VerticalScroll(id="results-pane", classes="panel"):
-            yield Static(id="check-status")
+            yield Prose(id="check-status")
             yield LoadingIndicator(id="checking")
-            yield Static(id="check-results")
+            yield Prose(id="check-results")
         yield Footer(show_command_palette=False)  # its keys need the room at 80 columns (ctrl+p still opens it)
 
     def on_mount(self) -> None:

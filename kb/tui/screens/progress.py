@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
 from kb.tui.widgets.charts import Heatmap, bar_chart, meter
+from kb.tui.widgets.prose import Prose  # Chinese sentences wrap by kinsoku rules
 
 
 def local_tz():
@@ -60,9 +61,9 @@ class ProgressScreen(KbScreen):
         with VerticalScroll(id="progress-body"):
             with Horizontal(id="progress-top"):
                 with Vertical(id="today-panel", classes="panel stat-panel"):
-                    yield Static(id="today")
+                    yield Prose(id="today")
                 with Vertical(id="retention-panel", classes="panel stat-panel"):
-                    yield Static(id="retention")
+                    yield Prose(id="retention")
             with Vertical(id="forecast-panel", classes="panel stat-panel"):
                 yield Static(id="forecast")
             with Vertical(id="heatmap-panel", classes="panel stat-panel"):
