@@ -11,7 +11,7 @@ from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 from textual.keys import format_key, key_to_character
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from kb.errors import explain
@@ -49,7 +49,16 @@ def character_actions(node_type: type) -> frozenset[str]:
 def typing_in(node: DOMNode) -> bool:
     """A text field (an Input, a TextArea, read-only or not) has the focus: a character key
     is text there, never a shortcut, even one the field does not take (a read-only editor)."""
-    return isinstance(node.app.focused, (Input, TextArea))
+    focused = node.app.focused
+    return isinstance(focused, Input) or is_text_area(focused)
+
+
+def is_text_area(widget: object) -> bool:
+    """``widget`` is a Textual TextArea. Told by its classes rather than by importing
+    TextArea here: only the screens that have one import it, and importing it with this
+    module would put the editor's code (some 15 ms) before the app's first paint."""
+    return any(c.__name__ == "TextArea" and c.__module__.startswith("textual.widgets")
+               for c in type(widget).__mro__)
 
 
 def shortcut_off(node: DOMNode, action: str) -> bool:
