@@ -249,23 +249,28 @@ def spacing_issues(zh: str) -> list[tuple[int, str]]:
     return out
 
 
+def _text_fields(entry: BaseModel, loc: tuple = ()):
+    """(field path, Text or AcceptedAnswers) for every learner-facing text field: the one
+    walk over an entry's models that the lints below read."""
+    if isinstance(entry, (Text, AcceptedAnswers)):
+        yield loc, entry
+    elif isinstance(entry, BaseModel):
+        for name in type(entry).model_fields:
+            yield from _text_fields(getattr(entry, name), loc + (name,))
+    elif isinstance(entry, list):
+        for i, v in enumerate(entry):
+            yield from _text_fields(v, loc + (i,))
+
+
 def _zh_texts(entry: BaseModel):
     """(field path, Chinese text, is an accepted short answer) for every learner-facing text."""
-    def walk(value: object, loc: tuple):
+    for loc, value in _text_fields(entry):
         if isinstance(value, Text):
             if value.zh:
                 yield loc + ("zh",), value.zh, False
-        elif isinstance(value, AcceptedAnswers):
+        else:
             for i, a in enumerate(value.zh):
                 yield loc + ("zh", i), a, True
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                yield from walk(getattr(value, name), loc + (name,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(v, loc + (i,))
-
-    yield from walk(entry, ())
 
 
 def _en_of(entry: BaseModel, loc: tuple) -> str:
@@ -386,19 +391,11 @@ def dating_problems(content: ContentSet, year: int) -> list[Problem]:
 
 def _texts(entry: BaseModel):
     """(field path, text) for every learner-facing text in either language."""
-    def walk(value: object, loc: tuple):
+    for loc, value in _text_fields(entry):
         if isinstance(value, Text):
             for lang in ("en", "zh"):
                 if getattr(value, lang):
                     yield loc + (lang,), getattr(value, lang)
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                yield from walk(getattr(value, name), loc + (name,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(v, loc + (i,))
-
-    yield from walk(entry, ())
 
 
 # --- formulas are language-neutral ------------------------------------------------------
