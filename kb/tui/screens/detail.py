@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.content import Content
 
-from kb.tui.widgets.prose import ProseVisual  # Chinese titles wrap by kinsoku rules
+from kb.tui.widgets.prose import Prose, ProseMarkdown, ProseVisual  # Chinese wraps by kinsoku rules
 from kb.app.entry import EntryView
 from kb.app.labels import exercise_mark, exercise_state_label, step_mark
 from kb.errors import explain
@@ -70,8 +70,6 @@ class DetailScreen(KbScreen):
         yield Header()
         with Horizontal():
             with VerticalScroll(id="detail-body"):
-                from kb.tui.widgets.prose import Prose, ProseMarkdown  # Chinese wraps by kinsoku rules
-
                 yield ProseMarkdown(id="md", open_links=False)
                 yield Prose(id="detail-actions")
             with Vertical(id="links-panel", classes="panel"):

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, Markdown, Static, 
 from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
+from kb.tui.widgets.prose import Prose, ProseMarkdown  # Chinese wraps by kinsoku rules
 
 if TYPE_CHECKING:
     from kb.app.workspace import Workspace
@@ -31,13 +32,11 @@ POLL_S = 1.0
 
 @dataclass
 class Opened:
-    exercise: Any = None
-    path: Path | None = None
-    text: str = ""
+    """What the open worker hands the screen: the workspace's own account of the opened
+    exercise (kb.app.workspace.Opened) and the file's stamp, or why it could not open."""
+
+    shown: Any = None
     stamp: tuple | None = None
-    hints: int = 0
-    solution: bool = False
-    report: Any = None  # the last attempt's report, if any
     error: str | None = None
 
 
@@ -133,8 +132,6 @@ class ExerciseScreen(KbScreen):
         yield Header()
         with Horizontal(id="workspace"):
             with VerticalScroll(id="instructions-pane", classes="panel"):
-                from kb.tui.widgets.prose import Prose, ProseMarkdown  # Chinese wraps by kinsoku rules
-
                 yield ProseMarkdown(id="instructions", open_links=False)
                 yield Vertical(id="hints")
                 yield Static(id="hints-more")
@@ -174,10 +171,8 @@ class ExerciseScreen(KbScreen):
                                               f"已加载的内容中没有练习“{self.exercise_id}”")
             self.workspace = Workspace(entry, services.store, store_error=services.store_error,
                                        catalog=services.catalog)
-            shown = self.workspace.open()  # never overwrites the learner's file
-            opened.exercise, opened.path, opened.text = entry, shown.path, shown.text
-            opened.stamp = file_stamp(shown.path)
-            opened.hints, opened.solution, opened.report = shown.hints, shown.solution, shown.report
+            opened.shown = self.workspace.open()  # never overwrites the learner's file
+            opened.stamp = file_stamp(opened.shown.path)
             worker = self.app.engine_worker()
             if worker is not None:
                 self.warm(entry, worker)
@@ -202,9 +197,10 @@ class ExerciseScreen(KbScreen):
             self.error = o.error
             self.render_all()
             return
-        self.exercise, self.path, self.stamp = o.exercise, o.path, o.stamp
-        self.hints, self.solution, self.report = o.hints, o.solution, o.report
-        self.load_text(o.text)
+        shown = o.shown
+        self.exercise, self.path, self.stamp = shown.exercise, shown.path, o.stamp
+        self.hints, self.solution, self.report = shown.hints, shown.solution, shown.report
+        self.load_text(shown.text)
         editor = self.query_one("#editor", TextArea)
         editor.read_only = False
         editor.focus()
