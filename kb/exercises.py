@@ -98,7 +98,7 @@ def exercise_state(ident: str, statuses: dict[str, str]) -> str:
     return statuses.get(ident) or ("started" if learner_path(ident).exists() else "new")
 
 
-def course_order(ex: "Exercise") -> tuple[int, int, str]:
+def course_order(ex: Any) -> tuple[int, int, str]:
     """Where an exercise stands in the course: its track, then its difficulty."""
     track = getattr(ex, "track", "foundations")
     return (TRACK_ORDER.index(track) if track in TRACK_ORDER else len(TRACK_ORDER), ex.difficulty, ex.id)
@@ -123,12 +123,35 @@ def all_exercises(extra_roots: list[str] | None = None) -> list["Exercise"]:
         cat.close()
 
 
+@dataclass(frozen=True)
+class Brief:
+    """An exercise as the course lists it, read from the index's stored document
+    (no content model is built: a check's "what next" costs what the data costs)."""
+
+    id: str
+    title: Any  # kb.catalog.Text
+    track: str
+    difficulty: int
+
+
+def course_briefs(cat: Any) -> list[Brief]:
+    """Every exercise of ``cat`` in course order (``course_order``), as briefs."""
+    from kb.catalog import Text
+
+    out = []
+    for s in cat.list(kind="exercise"):
+        doc = cat.raw(s.id) or {}
+        out.append(Brief(s.id, Text(s.title.en, s.title.zh), str(doc.get("track") or "foundations"),
+                         int(doc.get("difficulty") or 1)))
+    return sorted(out, key=course_order)
+
+
 @dataclass
 class Next:
     """The exercise to offer after a pass, and why: ``path`` names the learning path
     it follows in (its title, both languages), else it is the next of the course."""
 
-    exercise: "Exercise"
+    exercise: Brief
     path_title: dict[str, str] | None
 
 
@@ -142,27 +165,28 @@ def next_exercise(ex: "Exercise", passed: set[str], extra_roots: list[str] | Non
 
     cat = catalog if catalog is not None else Catalog.open(extra_roots)
     try:
-        return _next_in(cat, ex, set(passed) | {ex.id})
+        return _next_in(cat, ex.id, set(passed) | {ex.id})
     finally:
         if catalog is None:
             cat.close()
 
 
-def _next_in(cat: Any, ex: "Exercise", done: set[str]) -> Next | None:
-    from kb.schema import Exercise, LearningPath
-
-    paths = [cat.get(s.id) for s in cat.list(kind="path")]
-    for path in sorted((p for p in paths if isinstance(p, LearningPath)), key=lambda p: p.id):
-        refs = [step.ref for step in path.steps if step.do == "exercise"]
-        if ex.id not in refs:
+def _next_in(cat: Any, ident: str, done: set[str]) -> Next | None:
+    ordered = course_briefs(cat)
+    by_id = {b.id: b for b in ordered}
+    for summary in cat.list(kind="path"):  # by id
+        path = cat.raw(summary.id) or {}
+        steps = path.get("steps")
+        if not isinstance(steps, list):
+            steps = []
+        refs = [st.get("ref") for st in steps if isinstance(st, dict) and st.get("do") == "exercise"]
+        if ident not in refs:
             continue
-        for ref in refs[refs.index(ex.id) + 1:]:
-            following = cat.get(ref) if ref not in done else None
-            if isinstance(following, Exercise):
-                return Next(following, path.title.model_dump())
-    ordered = course(cat)
-    ids = [e.id for e in ordered]
-    start = ids.index(ex.id) + 1 if ex.id in ids else 0
+        for ref in refs[refs.index(ident) + 1:]:
+            if ref not in done and ref in by_id:
+                return Next(by_id[ref], {"en": summary.title.en, "zh": summary.title.zh})
+    ids = [b.id for b in ordered]
+    start = ids.index(ident) + 1 if ident in ids else 0
     for following in ordered[start:] + ordered[:start]:
         if following.id not in done:
             return Next(following, None)

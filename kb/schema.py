@@ -252,17 +252,10 @@ class Exercise(EntryBase, ExerciseSpec):
     kind: Literal["exercise"]
     concepts: list[Slug] = Field(min_length=1)
     difficulty: int = Field(ge=1, le=5)
-    # The course's four tracks, in the order a learner meets them (TRACKS).
+    # The course's four tracks, in the order a learner meets them (kb.exercises.TRACK_ORDER,
+    # named by kb.app.labels.track_name).
     track: Literal["foundations", "networks", "autograd", "large-models"] = "foundations"
     hints: list[Text] = Field(min_length=1, max_length=5)  # idea, NumPy tool, partial line
-
-
-TRACKS: dict[str, dict[str, str]] = {
-    "foundations": {"en": "Foundations", "zh": "基础"},
-    "networks": {"en": "Composed networks", "zh": "组合网络"},
-    "autograd": {"en": "Autograd", "zh": "自动微分"},
-    "large-models": {"en": "Large models", "zh": "大模型"},
-}
 
 
 # --- path ----------------------------------------------------------------------------

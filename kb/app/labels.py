@@ -84,6 +84,20 @@ def step_state(state: str, lang: str) -> str:
 # An exercise's state (kb.exercises.exercise_state): checked and passed, checked and never
 # passed, the learner's file exists but was never checked, untouched. Attempted and started
 # are both in progress (◐, as a started path step); a failed check is a step on the way.
+TRACKS: dict[str, tuple[str, str]] = {
+    "foundations": ("Foundations", "基础"),
+    "networks": ("Composed networks", "组合网络"),
+    "autograd": ("Autograd", "自动微分"),
+    "large-models": ("Large models", "大模型"),
+}
+
+
+def track_name(track: str, lang: str) -> str:
+    """A course track's name (an unknown track is shown as written)."""
+    en, zh = TRACKS.get(track, (track, track))
+    return tr(lang, en, zh)
+
+
 EXERCISE_MARKS: dict[str, str] = {"passed": "✓", "attempted": "◐", "started": "◐", "new": "○"}
 EXERCISE_STATES: dict[str, tuple[str, str]] = {"passed": ("passed", "已通过"), "attempted": ("attempted", "已尝试"),
                                                "started": ("started", "已开始"), "new": ("new", "未开始")}

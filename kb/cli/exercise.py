@@ -406,10 +406,9 @@ def _say_next(checked: Any, lang: str, out: Any = None) -> None:
 
 
 def _track_label(ex: Any, lang: str) -> str:
-    from kb.schema import TRACKS
+    from kb.app.labels import track_name
 
-    names = TRACKS.get(getattr(ex, "track", "foundations"), TRACKS["foundations"])
-    return names["zh" if lang == "zh" else "en"]
+    return track_name(getattr(ex, "track", "foundations"), lang)
 
 
 def _check_all(args: argparse.Namespace, lang: str) -> int:

@@ -26,33 +26,27 @@ import copy
 import json
 import os
 import sqlite3
+import sys
+import threading
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import wraps
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
-from urllib.parse import quote
-
-from sqlalchemy import create_engine, delete, event, func, select
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import quote, unquote
 
 from kb.progress.errors import ProgressStoreError
 from kb.progress.learner import check_learner, current_learner
-from kb.progress.models import (
-    HEAD,
-    REVISIONS,
-    AttemptRow,
-    CardRow,
-    ReadRow,
-    ReviewRow,
-    SettingRow,
-    UnlockRow,
-)
 from kb.progress.records import MAX_ANSWER_CHARS, Attempt, CardState, Review, ReviewOutcome
+from kb.progress.revisions import HEAD, REVISIONS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+    from kb.progress.models import CardRow, ReviewRow
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -115,13 +109,21 @@ def open_store(
     return ProgressStore(url or default_url(), clock=clock, learner=learner)
 
 
-def _retryable(exc: DBAPIError, is_sqlite: bool) -> bool:
+def _dbapi_error(exc: BaseException) -> bool:
+    """A database error as SQLAlchemy raises it (only possible once it is imported)."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, sa_exc.DBAPIError)
+
+
+def _retryable(exc: Any, is_sqlite: bool) -> bool:
     """A write that lost a race on a server database and is safe to run again (its
     transaction was rolled back): two first answers to one new item both inserting
     the card, a serialization failure, a deadlock. SQLite never needs this: its writes
     take the lock up front (BEGIN IMMEDIATE)."""
     if is_sqlite:
         return False
+    from sqlalchemy.exc import IntegrityError
+
     if isinstance(exc, IntegrityError):
         return True
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
@@ -138,7 +140,11 @@ def _guard(method: Callable[Concatenate[ProgressStore, P], R]) -> Callable[Conca
         for attempt in range(3):
             try:
                 return method(self, *args, **kwargs)
-            except DBAPIError as exc:
+            except sqlite3.Error as exc:  # the store's own connection to its local file
+                raise self._error(exc) from exc
+            except Exception as exc:
+                if not _dbapi_error(exc):
+                    raise
                 if attempt < 2 and _retryable(exc, self.is_sqlite):
                     self.retries += 1  # counted, for the class benchmark
                     continue
@@ -146,6 +152,79 @@ def _guard(method: Callable[Concatenate[ProgressStore, P], R]) -> Callable[Conca
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
+
+
+def _local_file(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///PATH`` URL (the one kb makes itself, read here as
+    SQLAlchemy reads it), else None: any other URL is SQLAlchemy's to parse."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    rest = url[len(prefix):]
+    if not rest or "?" in rest or rest == ":memory:":
+        return None
+    return Path(unquote(rest)).expanduser()
+
+
+def _pragmas(dbapi_conn: Any) -> None:
+    """Every connection to a local file, SQLAlchemy's or the store's own: kb emits BEGIN
+    itself (IMMEDIATE for writes), WAL, a durable commit, foreign keys on."""
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class _Connections:
+    """SQLAlchemy's engine and the local file's own connection, each made when first
+    needed and shared with the store's ``as_learner`` views; the store that made them
+    closes them."""
+
+    def __init__(self) -> None:
+        self.engine: Any = None
+        self.local: sqlite3.Connection | None = None
+        self.lock = threading.RLock()  # one transaction at a time on the local connection
+
+    def close(self) -> None:
+        with self.lock:
+            if self.local is not None:
+                self.local.close()
+                self.local = None
+            if self.engine is not None:
+                self.engine.dispose()
+                self.engine = None
+
+
+def _when(value: Any) -> datetime | None:
+    """A stored datetime read back by a statement: aware UTC (as ``UTCDateTime`` gives)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+_CARD_SQL = ("SELECT item_id, state, step, stability, difficulty, due, last_review, last_rating, reps, lapses "
+             "FROM cards WHERE learner = :learner")
+
+
+def _card_state(r: tuple) -> CardState:
+    due = _when(r[5])
+    assert due is not None  # NOT NULL
+    return CardState(item_id=r[0], state=r[1], step=r[2], stability=r[3], difficulty=r[4], due=due,
+                     last_review=_when(r[6]), last_rating=r[7], reps=r[8] or 0, lapses=r[9] or 0)
+
+
+def _in(name: str, values: list[str]) -> tuple[str, dict[str, str]]:
+    """``IN (:name0, :name1, …)`` and its parameters: named parameters, which both the
+    standard library and SQLAlchemy's ``text`` take."""
+    params = {f"{name}{i}": v for i, v in enumerate(values)}
+    return "(" + ", ".join(f":{k}" for k in params) + ")", params
 
 
 class ProgressStore:
@@ -160,55 +239,80 @@ class ProgressStore:
                 "学习者名称（--user / KB_USER）必须是 1 到 100 个可打印字符",
             ) from None
         self._owns_engine = True
+        self._shared = _Connections()  # shared with as_learner() views
         self.retries = 0  # writes run again after losing a race on a server database
-        try:
-            self.url = make_url(url)
-        except ArgumentError:
-            raise ProgressStoreError(
-                f"KB_DATABASE_URL / progress store URL is not a database URL: {url!r}"
-            ) from None
-        self.is_sqlite = self.url.get_backend_name() == "sqlite"
-        self.path: Path | None = None
-        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
-            self.path = Path(self.url.database).expanduser()
-        self.where = str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+        self.url: Any = url
+        self.path: Path | None = _local_file(url)
+        if self.path is not None:  # the usual case, read without SQLAlchemy
+            self.is_sqlite = True
+            self.where = str(self.path)
+        else:
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.exc import ArgumentError
 
+            try:
+                self.url = make_url(url)
+            except ArgumentError:
+                raise ProgressStoreError(
+                    f"KB_DATABASE_URL / progress store URL is not a database URL: {url!r}"
+                ) from None
+            self.is_sqlite = self.url.get_backend_name() == "sqlite"
+            if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+                self.path = Path(self.url.database).expanduser()
+            self.where = str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+        current = False
         if self.path is not None:
-            self._precheck_sqlite_file(self.path)
+            current = self._precheck_sqlite_file(self.path) == {HEAD}
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        if current:
+            return  # a local file at the current revision: no engine until one is needed
         try:
-            self.engine = self._make_engine()
-            self._writer = self.engine.execution_options(kb_write=True)
             self._migrate()
         except ProgressStoreError:
             self._dispose()
             raise
-        except (DBAPIError, SQLAlchemyError) as exc:
-            self._dispose()
-            raise self._error(exc) from exc
         except ImportError as exc:  # e.g. KB_DATABASE_URL names a driver not installed
+            self._dispose()
             raise ProgressStoreError(
                 f"cannot open {self.where}: {exc}. Install the database driver, or unset "
                 "KB_DATABASE_URL to use the local SQLite file."
             ) from None
+        except Exception as exc:
+            self._dispose()
+            sa_exc = sys.modules.get("sqlalchemy.exc")
+            if sa_exc is not None and isinstance(exc, (sa_exc.DBAPIError, sa_exc.SQLAlchemyError)):
+                raise self._error(exc) from exc
+            raise
 
     # --- opening -----------------------------------------------------------------
 
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine, made when first needed: a current local file is read and
+        written by the statements below through the standard library, and only the other
+        methods (and every method on a server database) pay for SQLAlchemy."""
+        shared = self._shared
+        if shared.engine is None:
+            with shared.lock:
+                if shared.engine is None:
+                    shared.engine = self._make_engine()
+        return shared.engine
+
+    @property
+    def _writer(self) -> Engine:
+        return self.engine.execution_options(kb_write=True)
+
     def _make_engine(self) -> Engine:
+        from sqlalchemy import create_engine, event
+
         if not self.is_sqlite:
             return create_engine(self.url, pool_pre_ping=True)
         engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
-            # We emit BEGIN ourselves (below), so the driver must not.
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
+            _pragmas(dbapi_conn)  # we emit BEGIN ourselves (below), so the driver must not
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
@@ -217,11 +321,12 @@ class ProgressStore:
 
         return engine
 
-    def _precheck_sqlite_file(self, path: Path) -> None:
+    def _precheck_sqlite_file(self, path: Path) -> set[str]:
         """Look at an existing file read-only: is it SQLite, is it ours, is it a
-        revision we know? Nothing here writes to the main file."""
+        revision we know? Nothing here writes to the main file. Returns its revisions
+        (none for a new file)."""
         if not path.exists():
-            return
+            return set()
         if path.is_dir():
             raise ProgressStoreError(f"the progress store path {path} is a directory")
         try:
@@ -231,7 +336,7 @@ class ProgressStore:
         except OSError as exc:
             raise ProgressStoreError(f"cannot read the progress store {path}: {exc}") from None
         if size == 0:
-            return  # an empty file is a new database to SQLite
+            return set()  # an empty file is a new database to SQLite
         if header != SQLITE_MAGIC:
             raise self._corrupt(path, "it is not an SQLite database")
         try:
@@ -258,6 +363,7 @@ class ProgressStore:
                 ) from None
             raise self._corrupt(path, str(exc)) from None
         self._check_revisions(revisions, tables)
+        return revisions
 
     def _check_revisions(self, revisions: set[str], tables: set[str]) -> None:
         known = set(REVISIONS)
@@ -294,7 +400,7 @@ class ProgressStore:
             f"或尝试 `sqlite3 {path} .recover`。",
         )
 
-    def _current_revisions(self, conn) -> set[str]:
+    def _current_revisions(self, conn: Any) -> set[str]:
         from sqlalchemy import inspect, text
 
         names = set(inspect(conn).get_table_names())
@@ -354,9 +460,7 @@ class ProgressStore:
             src.close()
 
     def _dispose(self) -> None:
-        engine = getattr(self, "engine", None)
-        if engine is not None:
-            engine.dispose()
+        self._shared.close()
 
     def close(self) -> None:
         if self._owns_engine:
@@ -375,7 +479,9 @@ class ProgressStore:
     @_guard
     def learners(self) -> list[str]:
         """Every learner with a row anywhere in the store, sorted."""
-        from sqlalchemy import union
+        from sqlalchemy import select, union
+
+        from kb.progress.models import AttemptRow, CardRow, ReadRow, SettingRow, UnlockRow
 
         q = union(*(select(t.learner) for t in (CardRow, AttemptRow, UnlockRow, SettingRow, ReadRow)))
         with self._read() as s:
@@ -411,13 +517,84 @@ class ProgressStore:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
+        from sqlalchemy.orm import Session
+
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
+        from sqlalchemy.orm import Session
+
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    # The statements of the everyday calls (an exercise checked and recorded, the
+    # dashboard's figures) are SQL text with named parameters, one text for every
+    # backend: on a local file the standard library runs them on the store's own
+    # connection, so that a `kb exercise check` or the app's home screen never imports
+    # SQLAlchemy; on a server database (or in memory) SQLAlchemy runs the same text.
+
+    def _local(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        shared = self._shared
+        with shared.lock:
+            if shared.local is None:
+                con = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                      check_same_thread=False)  # the lock keeps one thread at a time
+                _pragmas(con)
+                shared.local = con
+            return shared.local
+
+    def _rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return self._query(sql, params, list)
+
+    def _query(self, sql: str, params: dict[str, Any], consume: Callable[[Iterable[tuple[Any, ...]]], R],
+               *, stream: bool = False) -> R:
+        """Run one read statement in its own transaction; ``consume`` reads its rows."""
+        con = self._local()
+        if con is not None:
+            with self._shared.lock:
+                con.execute("BEGIN")
+                try:
+                    return consume(con.execute(sql, params))
+                finally:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")  # a read keeps nothing
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            if stream:
+                conn = conn.execution_options(yield_per=64)
+            return consume(tuple(r) for r in conn.execute(text(sql), params))
+
+    def _change(self, *statements: tuple[str, dict[str, Any]]) -> None:
+        """Run write statements in one transaction (``BEGIN IMMEDIATE`` on SQLite)."""
+        con = self._local()
+        if con is not None:
+            with self._shared.lock:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    for sql, params in statements:
+                        con.execute(sql, params)
+                    con.execute("COMMIT")
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+            return
+        from sqlalchemy import text
+
+        with self._writer.begin() as conn:
+            for sql, params in statements:
+                conn.execute(text(sql), params)
+
+    def _stamp(self, value: datetime) -> Any:
+        """A datetime as a statement's parameter, stored as ``UTCDateTime`` stores it:
+        fixed-width naive UTC text on SQLite, timestamp with time zone elsewhere."""
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds") if self.is_sqlite else value
 
     def now(self, now: datetime | None = None) -> datetime:
         value = now if now is not None else self.clock()
@@ -429,11 +606,11 @@ class ProgressStore:
 
     @_guard
     def get_setting(self, key: str, default: Any = None) -> Any:
-        with self._read() as s:
-            row = s.get(SettingRow, (self.learner, key))
-            if row is None:
-                return default if default is not None else DEFAULT_SETTINGS.get(key)
-            return json.loads(row.value_json)
+        rows = self._rows("SELECT value_json FROM settings WHERE learner = :learner AND key = :key",
+                           {"learner": self.learner, "key": key})
+        if not rows:
+            return default if default is not None else DEFAULT_SETTINGS.get(key)
+        return json.loads(rows[0][0])
 
     @_guard
     def set_setting(self, key: str, value: Any) -> None:
@@ -442,6 +619,8 @@ class ProgressStore:
             self._put_setting(s, key, value)
 
     def _put_setting(self, s: Session, key: str, value: Any) -> None:
+        from kb.progress.models import SettingRow
+
         row = s.get(SettingRow, (self.learner, key), with_for_update=True)
         encoded = json.dumps(value, ensure_ascii=False)
         if row is None:
@@ -453,10 +632,9 @@ class ProgressStore:
     @_guard
     def settings(self) -> dict[str, Any]:
         """Every setting: the defaults, overridden by what the learner set."""
-        with self._read() as s:
-            mine = select(SettingRow).where(SettingRow.learner == self.learner)
-            stored = {r.key: json.loads(r.value_json) for r in s.scalars(mine)}
-        return {**DEFAULT_SETTINGS, **stored}
+        rows = self._rows("SELECT key, value_json FROM settings WHERE learner = :learner",
+                           {"learner": self.learner})
+        return {**DEFAULT_SETTINGS, **{key: json.loads(value) for key, value in rows}}
 
     def desired_retention(self) -> float:
         value = self.get_setting("desired_retention")
@@ -479,35 +657,38 @@ class ProgressStore:
         *,
         now: datetime | None = None,
     ) -> None:
-        with self._write() as s:
-            s.add(
-                AttemptRow(
-                    learner=self.learner,
-                    uid=uuid.uuid4().hex,
-                    exercise_id=exercise_id,
-                    at=self.now(now),
-                    status=str(status),
-                    duration_s=float(duration_s),
-                    hints_seen=int(hints_seen),
-                    solution_shown=bool(solution_shown),
-                    report_json=report_json,
-                )
-            )
+        self._change((
+            "INSERT INTO exercise_attempts (learner, uid, exercise_id, at, status, duration_s, hints_seen, "
+            "solution_shown, report_json) VALUES (:learner, :uid, :exercise_id, :at, :status, :duration_s, "
+            ":hints_seen, :solution_shown, :report_json)",
+            {"learner": self.learner, "uid": uuid.uuid4().hex, "exercise_id": exercise_id,
+             "at": self._stamp(self.now(now)), "status": str(status), "duration_s": float(duration_s),
+             "hints_seen": int(hints_seen), "solution_shown": bool(solution_shown), "report_json": report_json},
+        ))
 
     @_guard
     def attempts(self, exercise_id: str | None = None) -> list[Attempt]:
         """Attempts in time order (of one exercise, or all)."""
-        q = select(AttemptRow).where(AttemptRow.learner == self.learner).order_by(AttemptRow.at, AttemptRow.id)
+        sql = ("SELECT uid, exercise_id, at, status, duration_s, hints_seen, solution_shown, report_json "
+               "FROM exercise_attempts WHERE learner = :learner")
+        params = {"learner": self.learner}
         if exercise_id is not None:
-            q = q.where(AttemptRow.exercise_id == exercise_id)
-        with self._read() as s:
-            return [_attempt(r) for r in s.scalars(q)]
+            sql += " AND exercise_id = :exercise_id"
+            params["exercise_id"] = exercise_id
+        rows = self._rows(sql + " ORDER BY at, id", params)
+        return [Attempt(uid=r[0], exercise_id=r[1], at=_when(r[2]), status=r[3],  # type: ignore[arg-type]
+                        duration_s=r[4], hints_seen=r[5], solution_shown=bool(r[6]), report_json=r[7])
+                for r in rows]
+
+    def _unlocks(self, exercise_id: str) -> tuple[int, bool]:
+        rows = self._rows("SELECT hints_unlocked, solution_unlocked FROM exercise_unlocks "
+                           "WHERE learner = :learner AND exercise_id = :exercise_id",
+                           {"learner": self.learner, "exercise_id": exercise_id})
+        return (int(rows[0][0] or 0), bool(rows[0][1])) if rows else (0, False)
 
     @_guard
     def hints_unlocked(self, exercise_id: str) -> int:
-        with self._read() as s:
-            row = s.get(UnlockRow, (self.learner, exercise_id))
-            return row.hints_unlocked if row else 0
+        return self._unlocks(exercise_id)[0]
 
     @_guard
     def unlock_hint(self, exercise_id: str, max_tiers: int | None = None) -> int:
@@ -524,9 +705,7 @@ class ProgressStore:
 
     @_guard
     def solution_unlocked(self, exercise_id: str) -> bool:
-        with self._read() as s:
-            row = s.get(UnlockRow, (self.learner, exercise_id))
-            return bool(row and row.solution_unlocked)
+        return self._unlocks(exercise_id)[1]
 
     @_guard
     def unlock_solution(self, exercise_id: str) -> None:
@@ -535,7 +714,9 @@ class ProgressStore:
             row.solution_unlocked = True
             row.updated_at = self.now()
 
-    def _unlock_row(self, s: Session, exercise_id: str) -> UnlockRow:
+    def _unlock_row(self, s: Session, exercise_id: str) -> Any:
+        from kb.progress.models import UnlockRow
+
         row = s.get(UnlockRow, (self.learner, exercise_id), with_for_update=True)
         if row is None:
             row = UnlockRow(
@@ -551,9 +732,8 @@ class ProgressStore:
     @_guard
     def exercise_statuses(self) -> dict[str, str]:
         """``{exercise_id: "passed" | "attempted"}`` for every exercise ever checked."""
-        with self._read() as s:
-            rows = s.execute(select(AttemptRow.exercise_id, AttemptRow.status)
-                             .where(AttemptRow.learner == self.learner).distinct()).all()
+        rows = self._rows("SELECT DISTINCT exercise_id, status FROM exercise_attempts WHERE learner = :learner",
+                           {"learner": self.learner})
         out: dict[str, str] = {}
         for exercise_id, status in rows:
             if status == "pass":
@@ -571,6 +751,8 @@ class ProgressStore:
     def mark_read(self, entry_id: str, *, now: datetime | None = None) -> None:
         """Record that the learner opened ``entry_id`` (``kb show``, the TUI reader,
         ``kb path ID --done N``)."""
+        from kb.progress.models import ReadRow
+
         now = self.now(now)
         with self._write() as s:
             row = s.get(ReadRow, (self.learner, entry_id), with_for_update=True)
@@ -583,38 +765,32 @@ class ProgressStore:
     @_guard
     def read_entries(self) -> dict[str, datetime]:
         """``{entry_id: first time read}``."""
-        with self._read() as s:
-            mine = select(ReadRow).where(ReadRow.learner == self.learner)
-            return {r.entry_id: r.first_at for r in s.scalars(mine)}
+        rows = self._rows("SELECT entry_id, first_at FROM reads WHERE learner = :learner", {"learner": self.learner})
+        return {entry_id: _when(first_at) for entry_id, first_at in rows}  # type: ignore[misc]
 
     @_guard
     def was_read(self, entry_id: str) -> bool:
-        with self._read() as s:
-            return s.get(ReadRow, (self.learner, entry_id)) is not None
+        return bool(self._rows("SELECT 1 FROM reads WHERE learner = :learner AND entry_id = :entry_id",
+                                {"learner": self.learner, "entry_id": entry_id}))
 
     # --- cards and reviews -------------------------------------------------------------
 
     @_guard
     def card(self, item_id: str) -> CardState | None:
-        with self._read() as s:
-            row = s.get(CardRow, (self.learner, item_id))
-            return _card(row) if row else None
+        return self.cards([item_id]).get(item_id)
 
     @_guard
     def cards(self, item_ids: Collection[str] | None = None) -> dict[str, CardState]:
         """Cards by item id (all of them, or those of ``item_ids`` that exist)."""
-        # Plain column rows, not ORM objects: a session loads every card of the
-        # content at once, and identity-mapped objects cost ~5x more per row.
-        q = select(*_CARD_COLUMNS).where(CardRow.learner == self.learner)
-        with self._read() as s:
-            if item_ids is None:
-                return {r.item_id: CardState(**r._mapping) for r in s.execute(q)}
-            out: dict[str, CardState] = {}
-            ids = list(dict.fromkeys(item_ids))
-            for chunk in _chunks(ids, 500):
-                for r in s.execute(q.where(CardRow.item_id.in_(chunk))):
-                    out[r.item_id] = CardState(**r._mapping)
-            return out
+        learner = {"learner": self.learner}
+        if item_ids is None:
+            return {r[0]: _card_state(r) for r in self._rows(_CARD_SQL, learner)}
+        out: dict[str, CardState] = {}
+        for chunk in _chunks(list(dict.fromkeys(item_ids)), 500):
+            marks, params = _in("i", chunk)
+            for r in self._rows(f"{_CARD_SQL} AND item_id IN {marks}", {**learner, **params}):
+                out[r[0]] = _card_state(r)
+        return out
 
     @_guard
     def due_items(
@@ -634,20 +810,18 @@ class ProgressStore:
         # ORDER BY due alone so the walk is the ``due`` index itself (no sort step;
         # ties keep index order), streamed so that stopping at ``limit`` reads only
         # the rows it needs.
-        q = (select(CardRow.item_id, CardRow.due)
-             .where(CardRow.learner == self.learner, CardRow.due <= now).order_by(CardRow.due))
-        out: list[tuple[str, datetime]] = []
-        with self._read() as s:
-            if limit is None:
-                rows = s.execute(q).all()
-                return [(i, d) for i, d in rows if wanted is None or i in wanted]
-            page = max(8, 2 * limit)
-            for item_id, due in s.execute(q.execution_options(yield_per=page)):
+        sql = "SELECT item_id, due FROM cards WHERE learner = :learner AND due <= :now ORDER BY due"
+
+        def take(rows: Iterable[tuple]) -> list[tuple[str, datetime]]:
+            out: list[tuple[str, datetime]] = []
+            for item_id, due in rows:
                 if wanted is None or item_id in wanted:
-                    out.append((item_id, due))
-                    if len(out) >= limit:
+                    out.append((item_id, _when(due)))  # type: ignore[arg-type]
+                    if limit is not None and len(out) >= limit:
                         break
             return out
+
+        return self._query(sql, {"learner": self.learner, "now": self._stamp(now)}, take, stream=limit is not None)
 
     def next_due(
         self, now: datetime | None = None, *, item_ids: Collection[str] | None = None
@@ -659,6 +833,10 @@ class ProgressStore:
     @_guard
     def next_due_time(self, *, item_ids: Collection[str] | None = None) -> datetime | None:
         """When the next card falls due (possibly in the past)."""
+        from sqlalchemy import func, select
+
+        from kb.progress.models import CardRow
+
         with self._read() as s:
             first = select(func.min(CardRow.due)).where(CardRow.learner == self.learner)
             if item_ids is None:
@@ -685,6 +863,8 @@ class ProgressStore:
     ) -> ReviewOutcome:
         """Schedule ``item_id`` with FSRS for ``rating`` (1 Again .. 4 Easy) and append
         the answer to the review log, in one transaction."""
+        from kb.progress.models import CardRow
+
         from kb.progress.scheduling import apply_rating, make_scheduler
 
         rating = int(rating)
@@ -725,6 +905,10 @@ class ProgressStore:
         Only the item's latest review can be taken back, and only while the card is
         still what that review made it: if the item was answered again since (another
         window, an import), :class:`ProgressStoreError` says so and nothing changes."""
+        from sqlalchemy import delete, select
+
+        from kb.progress.models import CardRow, ReviewRow
+
         item_id = outcome.review.item_id
         with self._write() as s:
             row = s.get(CardRow, (self.learner, item_id), with_for_update=True)
@@ -761,6 +945,10 @@ class ProgressStore:
         until: datetime | None = None,
     ) -> list[Review]:
         """The review log in time order, optionally of one item or a time window."""
+        from sqlalchemy import select
+
+        from kb.progress.models import ReviewRow
+
         q = select(ReviewRow).where(ReviewRow.learner == self.learner).order_by(ReviewRow.at, ReviewRow.id)
         if item_id is not None:
             q = q.where(ReviewRow.item_id == item_id)
@@ -773,6 +961,10 @@ class ProgressStore:
 
     @_guard
     def review_count(self) -> int:
+        from sqlalchemy import func, select
+
+        from kb.progress.models import ReviewRow
+
         with self._read() as s:
             q = select(func.count()).select_from(ReviewRow).where(ReviewRow.learner == self.learner)
             return s.scalar(q) or 0
@@ -780,6 +972,10 @@ class ProgressStore:
     @_guard
     def review_times(self, since: datetime, until: datetime | None = None) -> list[datetime]:
         """Only the timestamps of reviews in a window (for the heatmap)."""
+        from sqlalchemy import select
+
+        from kb.progress.models import ReviewRow
+
         q = select(ReviewRow.at).where(ReviewRow.learner == self.learner, ReviewRow.at >= since)
         if until is not None:
             q = q.where(ReviewRow.at < until)
@@ -789,6 +985,10 @@ class ProgressStore:
     @_guard
     def review_outcomes(self, since: datetime | None = None) -> list[tuple[int | None, int, bool | None]]:
         """``(state_before, rating, correct)`` of reviews since a time (for retention)."""
+        from sqlalchemy import select
+
+        from kb.progress.models import ReviewRow
+
         q = (select(ReviewRow.state_before, ReviewRow.rating, ReviewRow.correct)
              .where(ReviewRow.learner == self.learner))
         if since is not None:
@@ -799,6 +999,10 @@ class ProgressStore:
     @_guard
     def due_times(self, until: datetime) -> list[tuple[str, datetime]]:
         """``(item_id, due)`` of every card due before ``until`` (for the forecast)."""
+        from sqlalchemy import select
+
+        from kb.progress.models import CardRow
+
         with self._read() as s:
             q = select(CardRow.item_id, CardRow.due).where(CardRow.learner == self.learner, CardRow.due < until)
             return [(item_id, due) for item_id, due in s.execute(q).all()]
@@ -812,9 +1016,6 @@ class ProgressStore:
 
 
 # --- row <-> record -----------------------------------------------------------------------
-
-# the columns of a CardState (a card row without its learner)
-_CARD_COLUMNS = tuple(c for c in CardRow.__table__.c if c.name != "learner")
 
 
 def _chunks(seq: list, n: int):
@@ -863,6 +1064,8 @@ def _review(r: ReviewRow) -> Review:
 
 
 def review_row(v: Review, learner: str) -> ReviewRow:
+    from kb.progress.models import ReviewRow
+
     return ReviewRow(
         learner=learner,
         uid=v.uid,
@@ -874,17 +1077,3 @@ def review_row(v: Review, learner: str) -> ReviewRow:
         answer=v.answer,
         duration_ms=v.duration_ms,
     )
-
-
-def _attempt(r: AttemptRow) -> Attempt:
-    return Attempt(
-        uid=r.uid,
-        exercise_id=r.exercise_id,
-        at=r.at,
-        status=r.status,
-        duration_s=r.duration_s,
-        hints_seen=r.hints_seen,
-        solution_shown=bool(r.solution_shown),
-        report_json=r.report_json,
-    )
-

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, OptionList, Select
 from textual.widgets.option_list import Option
 
 from kb.app.labels import KIND_IDS as KIND_ORDER
-from kb.app.labels import exercise_mark, kind_plural
+from kb.app.labels import exercise_mark, kind_plural, track_name
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
 from kb.tui.strings import kind_label
@@ -177,12 +177,10 @@ class BrowseScreen(KbScreen):
         track = None
         for row in self.rows:
             if row.id in self.course and self.course[row.id][1] != track:
-                from kb.schema import TRACKS
-
                 track = self.course[row.id][1]
                 in_track = [r.id for r in self.rows if self.course.get(r.id, (None, None))[1] == track]
                 done = sum(1 for i in in_track if self.statuses.get(i) == "passed")
-                name = TRACKS.get(track, {}).get(self.lang, track)
+                name = track_name(track, self.lang)
                 options.add_option(Option(Text(self.t(f"{name} · {done}/{len(in_track)} passed",
                                                       f"{name} · 已通过 {done}/{len(in_track)}"), style="bold"),
                                           disabled=True))
