@@ -43,14 +43,45 @@ class StepStatus:
         }
 
 
+@dataclass(frozen=True)
+class PathStep:
+    do: str  # read | quiz | exercise
+    ref: str
+    note: Any = None  # Text | None
+
+
+def path_steps(path: Any) -> list[PathStep]:
+    """A path's steps, from its model or from its stored document (``Catalog.raw``: the
+    dashboard reads paths without building models)."""
+    if not isinstance(path, dict):
+        return [PathStep(s.do, s.ref, s.note) for s in path.steps]
+    from kb.catalog import Text
+
+    out = []
+    for st in path.get("steps") or []:
+        note = st.get("note")
+        out.append(PathStep(st["do"], st["ref"], Text(note.get("en"), note.get("zh")) if isinstance(note, dict) else None))
+    return out
+
+
+def _step_items(catalog: Catalog, ref: str) -> dict[str, str] | None:
+    """Which items a quiz step asks: a quiz's own, or those testing a concept."""
+    summary = catalog.summary(ref)
+    if summary is None:
+        return None
+    return {"quiz": ref} if summary.kind == "quiz" else {"concept": ref}
+
+
 def step_quiz_items(catalog: Catalog, ref: str) -> list[tuple[str, Any]]:
     """The (quiz id, item) pairs of a quiz step: a quiz's items, or a concept's."""
-    entry = catalog.get(ref)
-    if entry is None:
-        return []
-    if entry.kind == "quiz":
-        return [(entry.id, item) for item in entry.items]
-    return list(catalog.quiz_items(concept=ref))
+    which = _step_items(catalog, ref)
+    return catalog.quiz_items(**which) if which is not None else []
+
+
+def step_item_ids(catalog: Catalog, ref: str) -> list[str]:
+    """The item ids of a quiz step, without building the items."""
+    which = _step_items(catalog, ref)
+    return catalog.quiz_item_ids(**which) if which is not None else []
 
 
 def path_quiz_items(catalog: Catalog, path: LearningPath) -> list[tuple[str, Any]]:
@@ -67,18 +98,20 @@ def path_quiz_items(catalog: Catalog, path: LearningPath) -> list[tuple[str, Any
     return out
 
 
-def path_status(catalog: Catalog, store: ProgressStore, path: LearningPath) -> list[StepStatus]:
-    """Each step of ``path`` with its state, from the catalog and the progress store."""
+def path_status(catalog: Catalog, store: ProgressStore, path: Any) -> list[StepStatus]:
+    """Each step of ``path`` (its model or its stored document) with its state, from the
+    catalog's summaries and the progress store: no content model is built."""
+    steps = path_steps(path)
     read = store.read_entries()
     exercises = store.exercise_statuses()
-    quiz_items = {i: step_quiz_items(catalog, s.ref) for i, s in enumerate(path.steps) if s.do == "quiz"}
-    all_ids = [item.id for items in quiz_items.values() for _, item in items]
+    quiz_items = {i: step_item_ids(catalog, s.ref) for i, s in enumerate(steps) if s.do == "quiz"}
+    all_ids = [item for items in quiz_items.values() for item in items]
     cards = store.cards(all_ids) if all_ids else {}
 
     out = []
-    for i, step in enumerate(path.steps):
-        entry = catalog.get(step.ref)
-        title = getattr(entry, "title", None)
+    for i, step in enumerate(steps):
+        entry = catalog.summary(step.ref)
+        title = entry.title if entry is not None else None
         done, total = 0, 1
         if entry is None:
             state = MISSING
@@ -95,7 +128,7 @@ def path_status(catalog: Catalog, store: ProgressStore, path: LearningPath) -> l
             if total == 0:
                 state = MISSING
             else:
-                seen = [cards[it.id] for _, it in items if it.id in cards]
+                seen = [cards[it] for it in items if it in cards]
                 done = sum(1 for c in seen if (c.last_rating or 0) >= HARD)
                 state = DONE if done == total else STARTED if seen else TODO
         out.append(StepStatus(i + 1, step.do, step.ref, step.note, state, done, total, title))

@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from kb.problems import Problem
 from kb.schema import KINDS, FOLDERS, SLUG_RE, Entry, Text
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
@@ -30,25 +31,6 @@ MAX_BYTES = 1 << 20
 MAX_DEPTH = 64  # nesting levels; the deepest real content needs about ten
 
 Mark = tuple[int, int]  # 1-based line, column
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    path: str
-    line: int
-    col: int
-    field: str
-    message: str
-    severity: str = "error"  # "error" or "warning" (warnings fail only --strict)
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.field or '-'}: {self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path, "line": self.line, "col": self.col,
-            "field": self.field, "message": self.message, "severity": self.severity,
-        }
 
 
 @dataclass

@@ -90,7 +90,7 @@ def dashboard(services: Services) -> Dashboard:
     if store is None:
         return data
     catalog = services.catalog
-    item_ids = list(dict.fromkeys(item.id for _, item in catalog.quiz_items()))
+    item_ids = list(dict.fromkeys(catalog.quiz_item_ids()))
     data.items = len(item_ids)
     data.due = len(store.due_items(item_ids=item_ids))
     data.seen = len(store.cards(item_ids)) if item_ids else 0
@@ -116,23 +116,23 @@ def dashboard(services: Services) -> Dashboard:
     return data
 
 
-def followed_path(catalog: Catalog, store: ProgressStore, summaries: list[Summary]) -> tuple[Any, list, int | None] | None:
-    """The path the dashboard follows, its step states and the index of its next step."""
+def followed_path(catalog: Catalog, store: ProgressStore, summaries: list[Summary]) -> tuple[Summary, list, int | None] | None:
+    """The path the dashboard follows (its summary), its step states and the index of its
+    next step. Paths are read as stored documents: no content model is built."""
     from kb.learning_path import next_step, path_status
-    from kb.schema import LearningPath  # loaded already: the catalog's entries are its models
 
     chosen = store.get_setting("current_path")
     paths = sorted((s for s in summaries if s.kind == "path"),
                    key=lambda s: (s.id != chosen, s.id != START_PATH, s.id))
     found = None
     for summary in paths:
-        entry = catalog.get(summary.id)
-        if not isinstance(entry, LearningPath):  # gone since the summaries were read
+        doc = catalog.raw(summary.id)
+        if doc is None or doc.get("kind") != "path":  # gone since the summaries were read
             continue
-        steps = path_status(catalog, store, entry)
+        steps = path_status(catalog, store, doc)
         nxt = next_step(steps)
         if found is None or nxt is not None:
-            found = (entry, steps, nxt.index if nxt is not None else None)
+            found = (summary, steps, nxt.index if nxt is not None else None)
         if nxt is not None:
             break
     return found

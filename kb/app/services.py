@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from kb.catalog import Catalog, Summary
-    from kb.loader import Problem
+    from kb.problems import Problem
     from kb.progress import ProgressStore
 
 

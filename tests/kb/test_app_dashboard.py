@@ -165,3 +165,31 @@ def test_a_cached_dashboard_round_trips_and_an_old_or_broken_cache_is_refused_or
     for broken in ("[]", "{", '{"due": 1, "steps": 3, "path": null, "counts": {}, "x": [}'):
         with pytest.raises((ValueError, TypeError)):
             Dashboard.from_json(broken)
+
+
+def test_current_figures_are_computed_without_models_or_sqlalchemy(tmp_path):
+    """Home's worker on a current index and store: the figures come from the index and the
+    store's statements; no pydantic model, YAML or SQLAlchemy is loaded for them."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("KB_DATABASE_URL", "KB_CONTENT_PATH")}
+    env["KB_HOME"] = str(tmp_path / "home")
+    program = (
+        "import json, sys\n"
+        "from kb.app.services import open_services\n"
+        "from kb.app.dashboard import dashboard\n"
+        "s = open_services(None)\n"
+        "d = dashboard(s)\n"
+        "s.close()\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'yaml', 'sqlalchemy', 'alembic'})\n"
+        "print(json.dumps([d.path['id'] if d.path else None, d.items, d.exercises, heavy]))\n"
+    )
+    first = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr  # builds the index and creates the store
+    again = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=300)
+    path, items, exercises, heavy = json.loads(again.stdout)
+    assert json.loads(first.stdout)[:3] == [path, items, exercises]
+    assert path == "foundations" and items > 100 and exercises > 10
+    assert heavy == []

@@ -43,9 +43,15 @@ class FakeCatalog:
     def get(self, ident):
         return self.entries.get(ident)
 
-    def quiz_items(self, concept=None, tag=None):
-        return [(e.id, it) for e in self.entries.values() if e.kind == "quiz"
+    def summary(self, ident):  # what path_status reads: .kind and .title
+        return self.entries.get(ident)
+
+    def quiz_items(self, concept=None, tag=None, quiz=None):
+        return [(e.id, it) for e in self.entries.values() if e.kind == "quiz" and quiz in (None, e.id)
                 for it in e.items if concept is None or concept in it.concepts]
+
+    def quiz_item_ids(self, concept=None, tag=None, quiz=None):
+        return [it.id for _, it in self.quiz_items(concept, tag, quiz)]
 
 
 class Exercise:  # only .id, .kind, .title matter here

@@ -36,10 +36,13 @@ class FakeCatalog:
     def get(self, ident):
         return self.entries.get(ident)
 
-    def quiz_items(self, concept=None, tag=None):
+    def summary(self, ident):  # .kind and .title
+        return self.entries.get(ident)
+
+    def quiz_items(self, concept=None, tag=None, quiz=None):
         out = []
         for e in self.entries.values():
-            if e.kind != "quiz":
+            if e.kind != "quiz" or quiz not in (None, e.id):
                 continue
             for item in e.items:
                 if concept and concept not in item.concepts:
