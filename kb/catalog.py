@@ -156,9 +156,14 @@ class Catalog:
         return cat
 
     def _current(self) -> int | None:
-        """The number of content files when the index is current, else None."""
+        """The number of content files when the index is current, else None. A first
+        start over the shipped content alone begins from the index the wheel ships."""
         if not self.db_path.exists():
-            return None
+            from kb.paths import shipped_content_dir
+            from kb.shipped import seed_index
+
+            if self.roots != [shipped_content_dir()] or not seed_index(self.db_path, self.roots):
+                return None
         try:
             return current_files(self._conn(), self.roots)
         except sqlite3.DatabaseError:  # not an index (any more): the refresh rebuilds it

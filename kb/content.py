@@ -9,17 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.index.current import display_path  # noqa: F401  (problems name files this way)
 from kb.links import Link, Record, cross_check, item_records, links_of, missing_translations
 from kb.loader import TAGS_FILE, Loaded, Problem, TagLabel, content_files, load_file, load_tags, mark_for
 from kb.schema import Entry
-
-
-def display_path(path: Path) -> str:
-    """A path as problems name it: relative to the working directory when inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def check_loaded(loaded: Loaded, rel: str, order: int) -> tuple[list[Problem], list[Record], list[tuple[str, Link]]]:

@@ -8,8 +8,6 @@ column of the offending YAML node, and the field's dotted path.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,30 +317,16 @@ def load_file(path: Path, rel: str | None = None, *, raw: bytes | None = None) -
 
 # The file listing lives with the index's freshness check, which must not import pydantic.
 from kb.index.current import CODE_FIELDS, EXERCISE_FILE, MUTANTS_DIR  # noqa: E402
+from kb.index.current import exercise_folder, mutant_files, source_digest  # noqa: E402,F401
 from kb.index.current import FolderEntry as _FolderEntry  # noqa: E402,F401
 from kb.index.current import content_entries  # noqa: E402,F401
 
 MIN_MUTANTS = 3
 
 
-def exercise_folder(path: Path) -> Path | None:
-    """The folder when ``path`` is ``<root>/exercises/<id>/exercise.yaml``, else None."""
-    if path.name == EXERCISE_FILE and path.parent.parent.name == FOLDERS["exercise"]:
-        return path.parent
-    return None
-
-
 def _code_rel(rel: str, name: str) -> str:
     """The display name of a file beside ``exercise.yaml``, in the form ``rel`` uses."""
     return str(Path(rel).parent / name)
-
-
-def mutant_files(folder: Path) -> list[Path]:
-    try:
-        with os.scandir(folder / MUTANTS_DIR) as it:
-            return sorted(Path(e.path) for e in it if e.name.endswith(".py") and e.is_file())
-    except OSError:
-        return []
 
 
 def _read_text(path: Path, rel: str, fld: str) -> tuple[str | None, Problem | None]:
@@ -406,22 +390,6 @@ def _relocate(problem: Problem, rel: str) -> Problem:
         return problem
     line = int(m.group(2)) if m.group(2) else 1
     return Problem(_code_rel(rel, f"{m.group(1)}.py"), line, 1, m.group(1), problem.message, problem.severity)
-
-
-def source_digest(path: Path, raw: bytes) -> str:
-    """The hash of everything an entry is made of: the YAML bytes, and for an exercise
-    folder its code files and the names of its mutants (their count is checked)."""
-    h = hashlib.sha256(raw)
-    folder = exercise_folder(path)
-    if folder is not None:
-        for fld in CODE_FIELDS:
-            h.update(b"\0" + fld.encode() + b"\0")
-            try:
-                h.update((folder / f"{fld}.py").read_bytes())
-            except OSError as exc:
-                h.update(f"<{type(exc).__name__}>".encode())
-        h.update(b"\0mutants\0" + "\0".join(m.name for m in mutant_files(folder)).encode())
-    return h.hexdigest()
 
 
 def _expected_kind(path: Path) -> str | None:

@@ -143,3 +143,42 @@ def current_files(conn: sqlite3.Connection, roots: list[Path]) -> int | None:
         "SELECT path, root_order, size, mtime_ns FROM source_files")}
     disk = disk_files(roots)
     return len(disk) if known == disk else None
+
+
+def exercise_folder(path: Path) -> Path | None:
+    """The folder when ``path`` is ``<root>/exercises/<id>/exercise.yaml``, else None."""
+    if path.name == EXERCISE_FILE and path.parent.parent.name == FOLDERS["exercise"]:
+        return path.parent
+    return None
+
+
+def mutant_files(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder / MUTANTS_DIR) as it:
+            return sorted(Path(e.path) for e in it if e.name.endswith(".py") and e.is_file())
+    except OSError:
+        return []
+
+
+def source_digest(path: Path, raw: bytes) -> str:
+    """The hash of everything an entry is made of: the YAML bytes, and for an exercise
+    folder its code files and the names of its mutants (their count is checked)."""
+    h = hashlib.sha256(raw)
+    folder = exercise_folder(path)
+    if folder is not None:
+        for fld in CODE_FIELDS:
+            h.update(b"\0" + fld.encode() + b"\0")
+            try:
+                h.update((folder / f"{fld}.py").read_bytes())
+            except OSError as exc:
+                h.update(f"<{type(exc).__name__}>".encode())
+        h.update(b"\0mutants\0" + "\0".join(m.name for m in mutant_files(folder)).encode())
+    return h.hexdigest()
+
+
+def display_path(path: Path) -> str:
+    """A path as problems name it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -263,6 +263,10 @@ class ProgressStore:
 
         current = False
         if self.path is not None:
+            if not self.path.exists():  # a first start: the empty store the wheel ships, if it is this kb's
+                from kb.shipped import seed_store
+
+                seed_store(self.path)
             current = self._precheck_sqlite_file(self.path) == {HEAD}
             self.path.parent.mkdir(parents=True, exist_ok=True)
         if current:

@@ -191,6 +191,26 @@ def test_the_wheel_carries_the_content_and_an_installed_kb_finds_it(tmp_path):
     entries = json.loads(listed.stdout)
     assert len(entries) > 0 and all(e["kind"] == "concept" for e in entries)
 
+    # A first start begins from the index and the empty store the wheel ships (built from
+    # this checkout's content/, used from site-packages/kb/_content): nothing is parsed,
+    # nothing migrated, and neither SQLAlchemy nor pydantic is imported for it.
+    assert {"kb/_shipped/index.sqlite", "kb/_shipped/progress.sqlite", "kb/_shipped/manifest.json"} <= set(names)
+    first_start = (
+        "import json, sys\n"
+        "from kb.catalog import Catalog\n"
+        "from kb.progress import open_store\n"
+        "cat = Catalog.open(None)\n"
+        "store = open_store()\n"
+        "store.record_attempt('relu', 'pass', 1.0, 0, False)\n"
+        "print(json.dumps([cat.last_refresh.parsed, cat.last_refresh.files, store.exercise_statuses(),\n"
+        "                  sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'pydantic', 'alembic'})]))\n"
+    )
+    first = subprocess.run([str(py), "-c", first_start], capture_output=True, text=True, cwd=str(tmp_path),
+                           env={**environ, "KB_HOME": str(tmp_path / "first")}, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    parsed, files, statuses, heavy = json.loads(first.stdout)
+    assert parsed == 0 and files >= len(shipped) and statuses == {"relu": "passed"} and heavy == []
+
 
 # --- the read path: a current index is read without the ORM, pydantic or Alembic -------------
 
