@@ -15,11 +15,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from engine.report import STATUSES, CheckResult, Message, Report, overall_status
-from engine.worker import Worker, WorkerError
-
 if TYPE_CHECKING:  # pragma: no cover
+    from engine.report import STATUSES, CheckResult, Message, Report, overall_status
     from engine.spec import ExerciseSpec
+    from engine.worker import Worker, WorkerError
 
 
 def check(spec: "ExerciseSpec", learner_file: str | os.PathLike[str], *, worker: Worker | None = None) -> Report:
@@ -29,6 +28,7 @@ def check(spec: "ExerciseSpec", learner_file: str | os.PathLike[str], *, worker:
     verdict is computed here from the data it returns. Without ``worker``, a child is
     started for this one check and stopped afterwards (the CLI's cold path)."""
     from engine.checker import run_check
+    from engine.worker import Worker
 
     if worker is not None:
         return run_check(worker, spec, learner_file)
@@ -44,11 +44,18 @@ def prepare(spec: "ExerciseSpec", worker: Worker) -> None:
     warm_reference(worker, spec)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "ExerciseSpec":
-        from engine.spec import ExerciseSpec
+# Each name from the module that defines it, on first use: a cold check imports
+# ``engine.worker`` alone first, so that its children start before anything else loads.
+_LAZY = {"ExerciseSpec": "engine.spec", "Worker": "engine.worker", "WorkerError": "engine.worker",
+         "Report": "engine.report", "CheckResult": "engine.report", "Message": "engine.report",
+         "STATUSES": "engine.report", "overall_status": "engine.report"}
 
-        return ExerciseSpec
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 

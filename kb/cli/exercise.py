@@ -348,6 +348,8 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     if not args.id:
         raise _Fail(tr(lang, "which exercise? give an ID (see `kb exercise list`) or --all",
                        "要检查哪个练习？请给出 ID（见 `kb exercise list`）或使用 --all"))
+    import gc
+
     from engine.worker import Worker  # standard library only
 
     worker = Worker()  # the child imports NumPy while this process loads the rest
@@ -355,12 +357,16 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     from kb import exercises
     from kb.app.workspace import Workspace
 
+    collecting = gc.isenabled()
+    gc.disable()  # one check, then exit: no collector passes over what pydantic and NumPy build as they load
     try:
         workspace = Workspace(_load(args), None, extra_roots=_extra(args))
         ex = workspace.exercise
         report = workspace.run(args.file, worker=worker)
     finally:
         worker.close()
+        if collecting:
+            gc.enable()
     if args.json:
         print(_check_json(report, ex))
     else:
