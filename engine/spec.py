@@ -54,7 +54,7 @@ DType = Literal["float64", "float32", "int64", "int32", "bool"]
 class _Strict(BaseModel):
     # Infinities and NaN are legitimate inputs ({value: [.inf, .nan]}): keep them through
     # JSON (kb's index stores entries as JSON), where pydantic would otherwise write null.
-    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants", defer_build=True)
 
 
 class Bilingual(_Strict):

@@ -21,7 +21,7 @@ LANGS = ("en", "zh")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
 
 class Text(Strict, Bilingual):
