@@ -14,7 +14,9 @@ these machines are not comparable across runs):
 Each app runs headless in a fresh interpreter, alternating, ``--rounds`` times each;
 medians are compared. kb runs on the shipped content with a warm index (one untimed
 warm-up run builds it), in a temporary KB_HOME; "no cache" removes the home cache before
-the run, "first start" runs in an empty KB_HOME each time. Goals: first paint ≤ 1.3×,
+the run, "first start" runs in an empty KB_HOME each time: the index and the progress store
+start from the files the wheel's build hook made (``kb/_shipped``; the script says whether
+they are there — without them a first start builds both). Goals: first paint ≤ 1.3×,
 current figures without the cache ≤ 2.5×, a very first start ≤ 5×.
 
     python bench/bench_startup.py [--rounds 7]
@@ -137,7 +139,11 @@ def main() -> None:
                           "rows": [{"what": w, "s": v, "ratio": v / base, "goal": g} for w, v, g in rows]},
                          indent=2))
         return
+    from kb.shipped import INDEX_FILE, SHIPPED_DIR, STORE_FILE
+
+    shipped = all((SHIPPED_DIR / name).is_file() for name in (INDEX_FILE, STORE_FILE))
     print(f"rounds: {args.rounds} each, alternating; medians (this machine, this run)")
+    print(f"  first start from the shipped index and store ({SHIPPED_DIR}): {'yes' if shipped else 'no'}")
     print(f"  bare one-label Textual app, first paint: {base * 1000:6.0f} ms")
     for what, value, goal in rows:
         verdict = "" if goal is None else f"  (goal <= {goal:g}x) {'ok' if value / base <= goal else 'OVER'}"
