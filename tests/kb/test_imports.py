@@ -276,3 +276,19 @@ def test_a_changed_file_is_seen_by_the_next_search(tmp_path):
     assert "sqlalchemy" in second["heavy"]
     third = fresh(code, home)  # current again: read as it is
     assert third["out"] == second["out"] and third["heavy"] == []
+
+
+def test_a_cold_check_records_its_attempt_without_sqlalchemy(tmp_path):
+    """`kb exercise check` on a current store: the verdict, the attempt and the next
+    exercise without SQLAlchemy or Alembic (the store's statements run on sqlite3)."""
+    solution = tmp_path / "sigmoid.py"
+    solution.write_text((REPO / "content" / "exercises" / "sigmoid" / "solution.py").read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    argv = ["exercise", "check", "sigmoid", "--file", str(solution)]
+    first = fresh(RUN_KB.format(argv=argv, heavy=HEAVY), tmp_path)
+    assert first["code"] == 0 and "Next: " in first["out"]
+    again = fresh(textwrap.dedent(RUN_KB.format(argv=argv, heavy=HEAVY)) + "from kb.progress import open_store\n"
+                  "result['attempts'] = len(open_store().attempts('sigmoid'))\n", tmp_path)
+    assert again["code"] == 0 and "PASS" in again["out"] and "Next: " in again["out"]
+    assert not {"sqlalchemy", "alembic"} & set(again["heavy"])
+    assert again["attempts"] == 2

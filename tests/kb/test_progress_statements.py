@@ -85,3 +85,29 @@ def test_a_view_as_another_learner_shares_the_connection_and_its_rows_stay_apart
         assert store.exercise_statuses() == {"relu": "attempted"}
         bob.close()  # a view leaves the store open
         assert store.attempts("relu")[0].status == "fail"
+
+
+def test_a_store_another_process_keeps_locked_is_a_clear_error_and_nothing_is_half_written(tmp_path, monkeypatch):
+    import sqlite3
+
+    import pytest
+
+    from kb.progress import ProgressStoreError
+
+    monkeypatch.setattr("kb.progress.store.BUSY_TIMEOUT_MS", 200)
+    url = _url(tmp_path)
+    with open_store(url, learner="ada") as store:
+        store.record_attempt("relu", "fail", 1.0, 0, False)
+    other = sqlite3.connect(tmp_path / "progress.sqlite", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another kb writing
+    try:
+        with open_store(url, learner="ada") as store:
+            with pytest.raises(ProgressStoreError, match="locked"):
+                store.record_attempt("relu", "pass", 1.0, 0, False)
+            assert store.exercise_statuses() == {"relu": "attempted"}  # reads go on (WAL)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with open_store(url, learner="ada") as store:
+        store.record_attempt("relu", "pass", 1.0, 0, False)  # the lock gone, the write lands
+        assert [a.status for a in store.attempts("relu")] == ["fail", "pass"]
