@@ -6,11 +6,12 @@ Order of work for one check run:
 
 1. the plan: inputs generated from their seeds, one call per case (each kind plans
    itself: ``engine.checks.<kind>``);
-2. the reference job (cached per solution and inputs), in its own child process;
-   its result files are read and deleted before the learner's code runs
-   (``engine.jobs``);
-3. the learner's job, in a fresh limited child; its process group and any orphan
-   are killed before its results are read;
+2. the reference job (cached per solution and inputs), in its own child process
+   (``engine.jobs``): first when a learner call takes one of its results as an
+   argument, else at the same time as the learner's job;
+3. the learner's job, in a fresh limited child forked from a process that never held
+   the reference; its process group and any orphan are killed before its results are
+   read;
 4. for training checks, a second reference job scores the returned parameters;
 5. verdicts, each kind's evaluator: exact shape/dtype/values, gradients, properties,
    training thresholds, with the kind's typed diagnostics (``engine.diagnostics``).
@@ -33,7 +34,8 @@ import numpy as np
 from engine.checks import plan
 from engine.checks.common import Eval, Evaluator, process_message, result, run_info, unusable
 from engine.compare import Failure, fmt_array
-from engine.jobs import Call, Planner, ReferenceError_, RunResult, build_job, collect, reference_outcomes, resolve
+from engine.jobs import (Call, Planner, ReferenceError_, RunResult, build_job, cached_reference, collect,
+                         finish_reference, needs_reference, reference_job, reference_outcomes, resolve)
 from engine.report import CheckResult, Message, Report, overall_status
 from engine.spec import ExerciseSpec
 from engine.worker import Worker
@@ -59,15 +61,33 @@ def run_check(worker: Worker, spec: ExerciseSpec, learner_file: str | os.PathLik
     planner = Planner(spec)
     evaluators: list[tuple[Any, Evaluator]] = [(check, plan(planner, spec, check)) for check in checks]
     limits = spec.limits.model_dump()
+    reference = cached_reference(worker, spec, planner.reference)
+    side_by_side = reference is None and not needs_reference(planner.learner)
     try:
-        reference = reference_outcomes(worker, spec, planner.reference, limits)
+        if reference is None and not side_by_side:
+            reference = reference_outcomes(worker, spec, planner.reference, limits)
     except ReferenceError_ as exc:
         results = [result(c, "error", exc.message) for c in checks]
         return _report(results, t0, exercise, None, exc.message)
 
-    resolve(planner.learner, reference)
+    if reference is not None:
+        resolve(planner.learner, reference)
     job = build_job(planner.learner, source, str(path), limits, list(spec.forbidden), spec.drivers)
-    summary, files = worker.run(job.spec, job.blobs, "learner")
+    if side_by_side:
+        # No learner call takes a reference result: the two jobs run at once, each in
+        # its own child (the learner's child never holds the reference).
+        ref_job = reference_job(spec, planner.reference, limits)
+        (ref_summary, ref_files), (summary, files) = worker.run_side_by_side(
+            [(ref_job.spec, ref_job.blobs, "reference"), (job.spec, job.blobs, "learner")])
+        try:
+            reference = finish_reference(worker, spec, planner.reference, ref_job, ref_summary, ref_files)
+        except ReferenceError_ as exc:
+            results = [result(c, "error", exc.message) for c in checks]
+            return _report(results, t0, exercise, None, exc.message)
+        del ref_files
+    else:
+        summary, files = worker.run(job.spec, job.blobs, "learner")
+    assert reference is not None
     learner = collect(planner.learner, job, summary, files)
     del files
 

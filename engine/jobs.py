@@ -376,23 +376,54 @@ def _process_status(summary: dict[str, Any], complete: bool) -> str | None:
 
 
 def reference_outcomes(worker: Worker, spec: ExerciseSpec, calls: list[Call], limits: dict[str, Any]) -> dict[str, Outcome]:
+    cached = cached_reference(worker, spec, calls)
+    if cached is not None:
+        return cached
+    job = reference_job(spec, calls, limits)
+    summary, files = worker.run(job.spec, job.blobs, "reference")
+    return finish_reference(worker, spec, calls, job, summary, files)
+
+
+def cached_reference(worker: Worker, spec: ExerciseSpec, calls: list[Call]) -> dict[str, Outcome] | None:
+    """The reference's outcomes for these calls if this worker has them (``{}`` when
+    there is nothing to run), else None."""
     if not calls:
         return {}
-    key = cache_key(spec.solution + "\0" + (spec.drivers or ""), calls)
+    key = _reference_key(spec, calls)
     cache = worker.reference_cache
     if key in cache:
         cache.move_to_end(key)
         cached: dict[str, Outcome] = cache[key]
         return cached
+    return None
+
+
+def reference_job(spec: ExerciseSpec, calls: list[Call], limits: dict[str, Any]) -> Job:
     ref_limits = dict(limits, timeout_s=max(60.0, 3 * float(limits["timeout_s"])), cpu_s=None)
-    job = build_job(calls, spec.solution.encode("utf-8"), REFERENCE_FILENAME, ref_limits, [], spec.drivers)
-    summary, files = worker.run(job.spec, job.blobs, "reference")
+    return build_job(calls, spec.solution.encode("utf-8"), REFERENCE_FILENAME, ref_limits, [], spec.drivers)
+
+
+def finish_reference(worker: Worker, spec: ExerciseSpec, calls: list[Call], job: Job, summary: dict[str, Any],
+                     files: dict[str, bytes]) -> dict[str, Outcome]:
+    """The reference job's outcomes, kept in the worker's cache; ReferenceError_ when the
+    reference failed (an authoring bug)."""
     run = collect(calls, job, summary, files)
     require_reference(run, calls)
-    cache[key] = run.outcomes
+    cache = worker.reference_cache
+    cache[_reference_key(spec, calls)] = run.outcomes
     while len(cache) > 64:
         cache.popitem(last=False)
     return run.outcomes
+
+
+def _reference_key(spec: ExerciseSpec, calls: list[Call]) -> str:
+    return cache_key(spec.solution + "\0" + (spec.drivers or ""), calls)
+
+
+def needs_reference(calls: list[Call]) -> bool:
+    """Some of the learner's calls take a reference result as an argument (chained
+    calls): the reference must run first."""
+    return any(isinstance(a, FromReference) for call in calls for a in call.args)
 
 
 def require_reference(run: RunResult, calls: list[Call]) -> None:

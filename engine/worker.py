@@ -341,39 +341,57 @@ class Worker:
         """Run one job; returns the zygote's account of how it ended (see
         ``_child._supervise``, or a synthesised one if the zygote itself died or fell
         out of step) and the job's result records by name."""
+        return self.run_side_by_side([(job, blobs, role)])[0]
+
+    def run_side_by_side(self, jobs: list[tuple[dict[str, Any], list[bytes], str]]
+                         ) -> list[tuple[dict[str, Any], dict[str, bytes]]]:
+        """Jobs for different children (one each), all sent before any answer is read, so
+        that they run at the same time; the answers come back in the order given."""
+        roles = [role for _, _, role in jobs]
+        if len(set(roles)) != len(roles):
+            raise ValueError("one job per child at a time")
         with self._lock:
-            zyg = self._ready(role)
-            self._seq += 1
-            seq = job["seq"] = self._seq
-            timeout = float(job["limits"]["timeout_s"])
-            t0 = time.monotonic()
-            try:
-                zyg.send({"op": "run", "job": job, "blobs": [len(b) for b in blobs]}, blobs)
-            except (OSError, ValueError):
-                self._restart(role)
-                return _synthetic("crashed", t0), {}
-            deadline = t0 + timeout + GRACE_S
-            msg = zyg.read(deadline)
-            if msg and msg.get("seq") == seq and "started" in msg:
-                started = msg.get("started")
-                zyg.job_pid = started if isinstance(started, int) else None
-                msg = zyg.read(deadline)
-            if msg and msg.get("seq") == seq and msg.get("done") is True:
-                zyg.job_pid = None
-                size = msg.get("result_bytes")
-                if isinstance(size, int) and 0 <= size <= RESULT_CAP:
-                    payload = zyg.read_payload(size, deadline + GRACE_S)
-                    if payload is not None:
-                        files, malformed = parse_results(payload)
-                        summary = _clean_summary(msg)
-                        if malformed:
-                            summary["malformed"] = True
-                        return summary, files
-            # The zygote died (the job killed it), hung, or said something out of step:
-            # kill it and the job, and start a fresh one so that the next check is warm.
-            timed_out = msg is None and not zyg.eof and time.monotonic() >= deadline
+            sent = [self._send(job, blobs, role) for job, blobs, role in jobs]
+            return [self._answer(*one) for one in sent]
+
+    def _send(self, job: dict[str, Any], blobs: list[bytes], role: str) -> tuple[str, int, float, float, bool]:
+        zyg = self._ready(role)
+        self._seq += 1
+        seq = job["seq"] = self._seq
+        t0 = time.monotonic()
+        try:
+            zyg.send({"op": "run", "job": job, "blobs": [len(b) for b in blobs]}, blobs)
+        except (OSError, ValueError):
+            return role, seq, t0, 0.0, False
+        return role, seq, t0, t0 + float(job["limits"]["timeout_s"]) + GRACE_S, True
+
+    def _answer(self, role: str, seq: int, t0: float, deadline: float,
+                sent: bool) -> tuple[dict[str, Any], dict[str, bytes]]:
+        zyg = self._zygotes[role]
+        if not sent or zyg is None:
             self._restart(role)
-            return _synthetic("timeout" if timed_out else "crashed", t0), {}
+            return _synthetic("crashed", t0), {}
+        msg = zyg.read(deadline)
+        if msg and msg.get("seq") == seq and "started" in msg:
+            started = msg.get("started")
+            zyg.job_pid = started if isinstance(started, int) else None
+            msg = zyg.read(deadline)
+        if msg and msg.get("seq") == seq and msg.get("done") is True:
+            zyg.job_pid = None
+            size = msg.get("result_bytes")
+            if isinstance(size, int) and 0 <= size <= RESULT_CAP:
+                payload = zyg.read_payload(size, deadline + GRACE_S)
+                if payload is not None:
+                    files, malformed = parse_results(payload)
+                    summary = _clean_summary(msg)
+                    if malformed:
+                        summary["malformed"] = True
+                    return summary, files
+        # The zygote died (the job killed it), hung, or said something out of step:
+        # kill it and the job, and start a fresh one so that the next check is warm.
+        timed_out = msg is None and not zyg.eof and time.monotonic() >= deadline
+        self._restart(role)
+        return _synthetic("timeout" if timed_out else "crashed", t0), {}
 
     def _restart(self, role: str) -> None:
         zyg = self._zygotes[role]

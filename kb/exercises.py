@@ -136,14 +136,12 @@ class Brief:
 
 def course_briefs(cat: Any) -> list[Brief]:
     """Every exercise of ``cat`` in course order (``course_order``), as briefs."""
-    from kb.catalog import Text
+    return sorted((_brief(cat, s) for s in cat.list(kind="exercise")), key=course_order)
 
-    out = []
-    for s in cat.list(kind="exercise"):
-        doc = cat.raw(s.id) or {}
-        out.append(Brief(s.id, Text(s.title.en, s.title.zh), str(doc.get("track") or "foundations"),
-                         int(doc.get("difficulty") or 1)))
-    return sorted(out, key=course_order)
+
+def _brief(cat: Any, summary: Any) -> Brief:
+    doc = cat.raw(summary.id) or {}
+    return Brief(summary.id, summary.title, str(doc.get("track") or "foundations"), int(doc.get("difficulty") or 1))
 
 
 @dataclass
@@ -172,8 +170,7 @@ def next_exercise(ex: "Exercise", passed: set[str], extra_roots: list[str] | Non
 
 
 def _next_in(cat: Any, ident: str, done: set[str]) -> Next | None:
-    ordered = course_briefs(cat)
-    by_id = {b.id: b for b in ordered}
+    exercises = {s.id: s for s in cat.list(kind="exercise")}
     for summary in cat.list(kind="path"):  # by id
         path = cat.raw(summary.id) or {}
         steps = path.get("steps")
@@ -183,8 +180,9 @@ def _next_in(cat: Any, ident: str, done: set[str]) -> Next | None:
         if ident not in refs:
             continue
         for ref in refs[refs.index(ident) + 1:]:
-            if ref not in done and ref in by_id:
-                return Next(by_id[ref], {"en": summary.title.en, "zh": summary.title.zh})
+            if ref not in done and ref in exercises:  # one document read, not the course's
+                return Next(_brief(cat, exercises[ref]), {"en": summary.title.en, "zh": summary.title.zh})
+    ordered = course_briefs(cat)
     ids = [b.id for b in ordered]
     start = ids.index(ident) + 1 if ident in ids else 0
     for following in ordered[start:] + ordered[:start]:

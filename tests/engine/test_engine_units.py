@@ -225,3 +225,30 @@ def test_a_broken_reference_is_an_authoring_error_not_the_learners(worker, tmp_p
     report = engine.check(spec, path, worker=worker)
     assert report.status == "error"
     assert "authoring bug" in report.message.en and "不是你的错" in report.message.zh
+
+
+def test_the_reference_and_the_learners_job_run_side_by_side_and_each_answer_is_its_own(worker, tmp_path):
+    """Not cached and not chained: both jobs are sent before either answer is read. A
+    learner's job that kills its process does not cost the reference its result, and a
+    broken reference is the exercise's error however the learner's job ended."""
+    import engine
+
+    spec = ExerciseSpec.model_validate(spec_dict(solution="def double(x):\n    return 2.0 * x  # side by side\n"))
+    worker.reference_cache.clear()
+    crash = tmp_path / "crash.py"
+    crash.write_text("import os\ndef double(x):\n    os._exit(3)\n")
+    report = engine.check(spec, crash, worker=worker)
+    assert report.status == "crashed"
+    assert len(worker.reference_cache) == 1  # the reference's result, kept
+    ok = tmp_path / "ok.py"
+    ok.write_text("def double(x):\n    return 2.0 * x\n")
+    assert engine.check(spec, ok, worker=worker).status == "pass"  # a fresh child, the cached reference
+    broken = ExerciseSpec.model_validate(spec_dict(solution="import os\ndef double(x):\n    os._exit(3)\n"))
+    report = engine.check(broken, ok, worker=worker)
+    assert report.status == "error" and "authoring bug" in report.message.en
+    assert engine.check(spec, ok, worker=worker).status == "pass"
+
+
+def test_side_by_side_takes_one_job_per_child(worker):
+    with pytest.raises(ValueError):
+        worker.run_side_by_side([({}, [], "learner"), ({}, [], "learner")])
