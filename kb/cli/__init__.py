@@ -233,6 +233,10 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """``kb``'s entry point (the console script and ``python -m kb`` give no ``argv``)."""
+    if argv is None:
+        # kb's models are its own: pydantic plugins installed beside it are not applied to
+        # them, and pydantic does not scan every installed package for one (~8 ms of a check).
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         return _main(argv)
     finally:
