@@ -358,13 +358,13 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_one_file(args, lang, worker)
+        return _check_file(args, lang, worker)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check_one_file(args: argparse.Namespace, lang: str, worker: Any) -> int:
+def _check_file(args: argparse.Namespace, lang: str, worker: Any) -> int:
     from kb import exercises
     from kb.app.workspace import Workspace
 
