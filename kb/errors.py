@@ -7,7 +7,6 @@ errors with :func:`explain` before any heavy module is loaded.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from kb.i18n import tr
@@ -47,6 +46,8 @@ def exit_code_table(lang: str) -> str:
 
 def nearest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The candidates closest to a mistyped ``word`` (difflib's ratio, best first)."""
+    import difflib  # only when a word is mistyped: every command imports this module
+
     pool = list(dict.fromkeys(candidates))
     found = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
     if not found:  # a case slip or an extra separator: compare folded forms

@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kb.progress.errors import ProgressStoreError
-from kb.progress.records import Attempt, CardState, Review, ReviewOutcome
 
 if TYPE_CHECKING:  # pragma: no cover
+    from kb.progress.records import Attempt, CardState, Review, ReviewOutcome
     from kb.progress.store import ProgressStore, default_url, open_store
 
 __all__ = [
@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 _LAZY = {"open_store", "ProgressStore", "default_url"}
+# The records' dataclasses too (~2 ms): the app's first paint reads settings through
+# kb.progress.peek, which needs none of them.
+_RECORDS = {"Attempt", "CardState", "Review", "ReviewOutcome"}
 
 
 def __getattr__(name: str) -> Any:
@@ -42,4 +45,8 @@ def __getattr__(name: str) -> Any:
         from kb.progress import store
 
         return getattr(store, name)
+    if name in _RECORDS:
+        from kb.progress import records
+
+        return getattr(records, name)
     raise AttributeError(f"module 'kb.progress' has no attribute {name!r}")

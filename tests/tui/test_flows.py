@@ -341,7 +341,7 @@ async def test_home_menu_opens_each_screen_with_enter_and_with_a_click():
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))
         menu = app.screen.query_one("#actions", OptionList)
-        await pilot.click(menu, offset=(4, ids.index("browse")))
+        await pilot.click(menu, offset=(4, 1 + ids.index("browse")))  # below the panel's top border
         await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
 
 
