@@ -27,7 +27,7 @@ import os
 import time
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,8 +37,12 @@ from engine.compare import Failure, fmt_array
 from engine.jobs import (Call, Planner, ReferenceError_, RunResult, build_job, cached_reference, collect,
                          finish_reference, needs_reference, reference_job, reference_outcomes, resolve)
 from engine.report import CheckResult, Message, Report, overall_status
-from engine.spec import ExerciseSpec
+from engine.plain import limits as run_limits
+from engine.plain import view
 from engine.worker import Worker
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.spec import ExerciseSpec
 
 M = Message
 
@@ -48,6 +52,7 @@ _job = build_job
 
 def run_check(worker: Worker, spec: ExerciseSpec, learner_file: str | os.PathLike[str]) -> Report:
     t0 = time.monotonic()
+    spec = view(spec)  # plain data: the engine reads a spec by attribute, whichever form it came in
     path = Path(learner_file)
     checks = spec.checks
     exercise = getattr(spec, "id", None)
@@ -60,7 +65,7 @@ def run_check(worker: Worker, spec: ExerciseSpec, learner_file: str | os.PathLik
 
     planner = Planner(spec)
     evaluators: list[tuple[Any, Evaluator]] = [(check, plan(planner, spec, check)) for check in checks]
-    limits = spec.limits.model_dump()
+    limits = run_limits(spec)
     reference = cached_reference(worker, spec, planner.reference)
     side_by_side = reference is None and not needs_reference(planner.learner)
     try:
@@ -147,10 +152,11 @@ def _report(results: list[CheckResult], t0: float, exercise: str | None, run: Ru
 
 def warm_reference(worker: Worker, spec: ExerciseSpec) -> None:
     """Run the reference job for ``spec`` now so that later checks find it cached."""
+    spec = view(spec)
     planner = Planner(spec)
     for check in spec.checks:
         plan(planner, spec, check)
-    reference_outcomes(worker, spec, planner.reference, spec.limits.model_dump())
+    reference_outcomes(worker, spec, planner.reference, run_limits(spec))
 
 
 __all__ = ["run_check", "warm_reference", "Call", "CheckResult", "process_message", "fmt_array", "Failure"]

@@ -11,14 +11,14 @@ import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
-from engine.spec import (
-    MAX_ELEMENTS, Dataset, ExerciseSpec, FixedArray, FunctionRef, GradientCheck, Linspace, PropertyCheck, RandomArray,
-    LanguageModelCheck, TrainingCheck, TrajectoryCheck,
-)
+from engine.plain import MAX_ELEMENTS, arg_kind, view
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.spec import Dataset, ExerciseSpec, GradientCheck, TrainingCheck, TrajectoryCheck
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,12 @@ class TestFunction:
 def materialize(arg: Any) -> Any:
     """An input spec as a value: NumPy arrays for array specs, scalars as they are,
     a ``TestFunction`` for ``{function: NAME}``."""
-    if isinstance(arg, FunctionRef):
+    kind = arg_kind(arg)
+    if kind == "FunctionRef":
         return TestFunction(arg.function)
-    if isinstance(arg, FixedArray):
+    if kind == "FixedArray":
         return np.array(arg.value, dtype=arg.dtype)
-    if isinstance(arg, RandomArray):
+    if kind == "RandomArray":
         rng = np.random.default_rng(arg.seed)
         shape = tuple(arg.shape)
         out: np.ndarray
@@ -51,7 +52,7 @@ def materialize(arg: Any) -> Any:
             out = (rng.random(shape) < arg.p).astype(np.int64)
         default = "float64" if arg.random in ("normal", "uniform") else "int64"
         return out.astype(arg.dtype or default)
-    if isinstance(arg, Linspace):
+    if kind == "Linspace":
         start, stop, num = arg.linspace
         out = np.linspace(start, stop, num, dtype=np.float64).astype(arg.dtype)
         return out.reshape(arg.shape) if arg.shape is not None else out
@@ -183,13 +184,14 @@ class _Input:
 
 def _planned_nbytes(arg: Any) -> int:
     """The bytes ``materialize(arg)`` will allocate for its result, without building it."""
-    if isinstance(arg, FixedArray):
+    kind = arg_kind(arg)
+    if kind == "FixedArray":
         return _count(arg.value) * _ITEMSIZE[arg.dtype]
-    if isinstance(arg, RandomArray):
+    if kind == "RandomArray":
         default = "float64" if arg.random in ("normal", "uniform") else "int64"
-        return math.prod(arg.shape) * _ITEMSIZE[arg.dtype or default]
-    if isinstance(arg, Linspace):
-        return arg.linspace[2] * _ITEMSIZE[arg.dtype]
+        return int(math.prod(arg.shape)) * _ITEMSIZE[arg.dtype or default]
+    if kind == "Linspace":
+        return int(arg.linspace[2]) * _ITEMSIZE[arg.dtype]
     return 0
 
 
@@ -200,7 +202,7 @@ def _count(value: Any) -> int:
 
 
 def _call_inputs(check: Any, i: int) -> Iterator[_Input]:
-    negate = isinstance(check, PropertyCheck) and any(p.type in _SYMMETRIES for p in check.properties)
+    negate = check.kind == "property" and any(p.type in _SYMMETRIES for p in check.properties)
     for j, case in enumerate(check.cases):
         base = ("checks", i, "cases", j)
         for k, arg in enumerate(case.args):
@@ -269,11 +271,11 @@ def _training_inputs(check: TrainingCheck | TrajectoryCheck, i: int) -> Iterator
 
 
 def _inputs(check: Any, i: int) -> Iterator[_Input]:
-    if isinstance(check, GradientCheck):
+    if check.kind == "gradient":
         return _gradient_inputs(check, i)
-    if isinstance(check, (TrainingCheck, TrajectoryCheck)):
+    if check.kind in ("training", "trajectory"):
         return _training_inputs(check, i)
-    if isinstance(check, LanguageModelCheck):
+    if check.kind == "language-model":
         c = check.corpus
         return iter([_Input(("checks", i, "corpus"), "corpus",
                             lambda: kb_text(c.chars, c.min_count, c.held_out_every), c.chars * 8 * 2)])
@@ -304,6 +306,7 @@ def materialise(spec: ExerciseSpec, *, max_bytes: int = MAX_INPUT_BYTES) -> list
     the case), and one if all inputs together exceed ``max_bytes``. Runs no learner or
     reference code. The sizes are added up before anything is built, so a spec that
     asks for gigabytes costs nothing to refuse."""
+    spec = view(spec)
     problems: list[InputProblem] = []
     plan: list[tuple[int, str, list[_Input]]] = []
     total = 0
@@ -333,7 +336,7 @@ def materialise(spec: ExerciseSpec, *, max_bytes: int = MAX_INPUT_BYTES) -> list
                     problems.append(InputProblem(item.loc, f"{name}, {item.label}: cannot be built ({_why(exc)})"))
                     continue
                 built += _nbytes(value)
-                generated = not isinstance(_spec_at(spec, item.loc), FixedArray)
+                generated = arg_kind(_spec_at(spec, item.loc)) != "FixedArray"
                 if generated and not _finite(value):
                     problems.append(InputProblem(item.loc, f"{name}, {item.label}: the generated values include "
                                                            "inf or NaN; keep the parameters smaller"))

@@ -37,16 +37,16 @@ This module imports pydantic only (never NumPy), so that importing ``engine`` is
 
 from __future__ import annotations
 
-import ast
 import math
-import re
 import sys
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
+from engine import plain
+from engine.plain import IDENT, MAX_ELEMENTS, MAX_MAGNITUDE
+
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 DType = Literal["float64", "float32", "int64", "int32", "bool"]
 
@@ -77,9 +77,7 @@ class Bilingual(_Strict):
         return self
 
     def pair(self) -> dict[str, str]:
-        en = self.en or self.zh or ""
-        zh = self.zh or self.en or ""
-        return {"en": en, "zh": zh}
+        return plain.pair(self)
 
 
 # --- inputs --------------------------------------------------------------------------
@@ -88,9 +86,8 @@ class Bilingual(_Strict):
 # validates must build: rectangular values, generator parameters that cannot overflow,
 # shapes that fit. Generated inputs stay within this magnitude (extreme values for
 # stability checks are written out with ``{value: ...}``, where ±inf and NaN are allowed
-# too, as YAML's ``.inf`` and ``.nan``).
-MAX_MAGNITUDE = 1e6
-MAX_ELEMENTS = 1_000_000  # per array
+# too, as YAML's ``.inf`` and ``.nan``). MAX_MAGNITUDE and MAX_ELEMENTS (per array)
+# are in engine.plain, which checking reads.
 _MAX_NDIM = 32
 _FLOAT32_MAX = 3.4028234663852886e38
 _INT_RANGE = {"int64": (-(2**63), 2**63 - 1), "int32": (-(2**31), 2**31 - 1)}
@@ -597,32 +594,12 @@ class FunctionSig(_Strict):
 
     def params(self) -> list[str]:
         """Parameter names parsed from the signature (empty if it does not parse)."""
-        head = self.signature.split("->", 1)[0].strip()
-        if not head.startswith(self.name):
-            head = self.name + head[head.find("("):] if "(" in head else ""
-        try:
-            tree = ast.parse(f"def {head}: pass")
-        except SyntaxError:
-            return []
-        fn = tree.body[0]
-        assert isinstance(fn, ast.FunctionDef)
-        a = fn.args
-        return [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs]
+        return plain.params(self)
 
     def outputs(self) -> list[str] | None:
         """Names of a returned tuple's elements, when the signature names them
         (``-> tuple[dx, dW, db]``); None for types (``tuple[float, float]``)."""
-        if "->" not in self.signature:
-            return None
-        ret = self.signature.split("->", 1)[1].strip()
-        m = re.fullmatch(r"tuple\[(.*)\]", ret)
-        if not m:
-            return None
-        names = [p.strip() for p in m.group(1).split(",")]
-        types = {"float", "int", "ndarray", "bool", "dict", "list", "str", "None", "np.ndarray"}
-        if any(not re.fullmatch(IDENT, n) or n in types or n.startswith("list") for n in names):
-            return None
-        return names
+        return plain.outputs(self)
 
 
 class Limits(_Strict):
@@ -632,12 +609,7 @@ class Limits(_Strict):
     output_kb: int = Field(default=256, ge=4, le=65536)  # stdout + stderr, then stopped
 
 
-def _top_level_defs(source: str, what: str) -> set[str]:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise ValueError(f"{what} does not parse: line {exc.lineno}: {exc.msg}") from None
-    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+_top_level_defs = plain.top_level_defs
 
 
 class ExerciseSpec(_Strict):
@@ -658,7 +630,7 @@ class ExerciseSpec(_Strict):
     drivers: str | None = None
 
     def driver_names(self) -> set[str]:
-        return _top_level_defs(self.drivers, "drivers") if self.drivers else set()
+        return plain.driver_names(self)
 
     @model_validator(mode="after")
     def _consistent(self) -> "ExerciseSpec":
@@ -694,4 +666,4 @@ class ExerciseSpec(_Strict):
         return self
 
     def function(self, name: str) -> FunctionSig | None:
-        return next((f for f in self.functions if f.name == name), None)
+        return plain.function(self, name)  # type: ignore[no-any-return]

@@ -8,16 +8,20 @@ from __future__ import annotations
 import ast
 import signal
 from dataclasses import dataclass
-from typing import Any, Callable, TypeAlias
+from typing import TYPE_CHECKING, Any, Callable, TypeAlias
 
 import numpy as np
 
 from engine.compare import Context, shape_message, type_name
 from engine.diagnostics import Diagnostics, Frame, ProcessEnd, RaisedIn, diagnostics_class
 from engine.jobs import Call, Outcome, ReferenceError_, RunResult
+from engine.plain import driver_names, function, pair, params
+from engine.plain import outputs as signature_outputs
 from engine.report import CheckResult, Message
-from engine.spec import ExerciseSpec
 from engine.worker import Worker
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.spec import ExerciseSpec
 
 M = Message
 
@@ -48,7 +52,7 @@ class Eval:
 
 def title(check: Any) -> Message:
     if check.title is not None:
-        p = check.title.pair()
+        p = pair(check.title)
         return M(p["en"], p["zh"])
     return M(check.id, check.id)
 
@@ -62,7 +66,7 @@ def result(check: Any, status: str, message: Message, details: Diagnostics | Non
 
 def described(check: Any, message: Message) -> Message:
     if check.description is not None:
-        p = check.description.pair()
+        p = pair(check.description)
         return message + M(f" (This check: {p['en']})", f"（本项检查：{p['zh']}）")
     return message
 
@@ -217,8 +221,8 @@ def unusable(check: Any, exc: Exception) -> CheckResult:
 
 def context(spec: ExerciseSpec, fn: str, args: list[Any], kwargs: dict[str, Any], note: Any = None,
             outputs: list[str] | None = None) -> Context:
-    sig = spec.function(fn)
-    names = sig.params() if sig else driver_params(spec, fn)
+    sig = function(spec, fn)
+    names = params(sig) if sig else driver_params(spec, fn)
     inputs: list[tuple[str, Any]] = []
     for i, a in enumerate(args):
         inputs.append((names[i] if i < len(names) else f"arg{i}", a))
@@ -239,15 +243,15 @@ def context(spec: ExerciseSpec, fn: str, args: list[Any], kwargs: dict[str, Any]
     counts = unique
     note_msg = None
     if note is not None:
-        p = note.pair()
+        p = pair(note)
         note_msg = M(p["en"], p["zh"])
-    out_names = outputs or (sig.outputs() if sig else None)
+    out_names = outputs or (signature_outputs(sig) if sig else None)
     return Context(inputs=inputs, counts=counts, note=note_msg, output_names=out_names)
 
 
 def driver_params(spec: ExerciseSpec, fn: str) -> list[str]:
     """A check driver's parameter names after the module it is given (``sub``)."""
-    if not spec.drivers or fn not in spec.driver_names():
+    if not spec.drivers or fn not in driver_names(spec):
         return []
     for node in ast.parse(spec.drivers).body:
         if isinstance(node, ast.FunctionDef) and node.name == fn:

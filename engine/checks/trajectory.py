@@ -4,7 +4,7 @@ learner's trajectory follows it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import numpy as np
 
@@ -13,8 +13,11 @@ from engine.compare import fmt_index, fmt_num
 from engine.diagnostics import TrajectoryDiagnostics
 from engine.inputs import dataset
 from engine.jobs import Call, Planner, ReferenceError_, run_reference_job
+from engine.plain import pair
 from engine.report import CheckResult, Message
-from engine.spec import ExerciseSpec, TrajectoryCheck
+
+if TYPE_CHECKING:  # pragma: no cover - the models say what a check holds; checking reads engine.plain's view
+    from engine.spec import ExerciseSpec, TrajectoryCheck
 
 
 def plan(planner: Planner, spec: ExerciseSpec, check: TrajectoryCheck) -> Evaluator:
@@ -73,7 +76,7 @@ def plan(planner: Planner, spec: ExerciseSpec, check: TrajectoryCheck) -> Evalua
                 f"{check.steps} 个全批量步骤都与从你的初始参数出发的 Adam 一致，history 记录了每个迭代周期的损失。"))
         for diagnosis, (traj, _) in zip(check.diagnoses, trajectories[1:]):
             if _departure(mine, traj, check) is None:
-                p = diagnosis.message.pair()
+                p = pair(diagnosis.message)
                 return result(check, "fail", described(check, M(p["en"], p["zh"])),
                               TrajectoryDiagnostics(mistake=diagnosis.mistake))
         return result(check, "fail", described(check, _trajectory_symptom(fn, start, mine, expected, off, check)),

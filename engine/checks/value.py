@@ -5,6 +5,8 @@ on extreme inputs into failures."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import replace
 
 from engine.checks.common import Eval, Evaluator, M, context, described, not_ok, result
@@ -12,12 +14,15 @@ from engine.compare import compare, show_inputs, type_name
 from engine.diagnostics import Frame, ValueDiagnostics
 from engine.inputs import materialize
 from engine.jobs import Planner
+from engine.plain import function, outputs
 from engine.report import CheckResult
-from engine.spec import ExerciseSpec, StabilityCheck, ValueCheck
+
+if TYPE_CHECKING:  # pragma: no cover - the models say what a check holds; checking reads engine.plain's view
+    from engine.spec import ExerciseSpec, StabilityCheck, ValueCheck
 
 
 def plan(planner: Planner, spec: ExerciseSpec, check: ValueCheck | StabilityCheck) -> Evaluator:
-    strict = isinstance(check, StabilityCheck)
+    strict = check.kind == "stability"
     pairs = []
     only = list(check.items) if check.items else None
     for case in check.cases:
@@ -36,8 +41,8 @@ def plan(planner: Planner, spec: ExerciseSpec, check: ValueCheck | StabilityChec
             o = ev.outcome(lc)
             assert o is not None
             if only is not None and o.ok and not (isinstance(o.value, tuple) and len(o.value) == len(only)):
-                sig = spec.function(check.call)
-                names = sig.outputs() if sig else None
+                sig = function(spec, check.call)
+                names = outputs(sig) if sig else None
                 want = f"({', '.join(names)})" if names else f"of at least {max(only) + 1} values"
                 want_zh = f"({', '.join(names)})" if names else f"（至少 {max(only) + 1} 个值）"
                 return result(check, "fail", M(
