@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from kb.index.current import (TAGS_FILE, RefreshStats, connect_read_only, current_files, index_path,
                               remove_index)
-from kb.search import Hit, search
 from kb.text import Bilingual
 
 if TYPE_CHECKING:
     from kb.problems import Problem
     from kb.schema import Entry, QuizItem
+    from kb.search import Hit
 
 T = TypeVar("T")
 
@@ -237,6 +237,14 @@ class Catalog:
         rows = self._rows(f"SELECT data FROM entries WHERE id = ? AND {_ACTIVE} LIMIT 1", (ident,))
         return json.loads(rows[0][0]) if rows else None
 
+    def exercise_document(self, ident: str) -> dict | None:
+        """Exercise ``ident``'s validated document when its file loaded without an error
+        (what ``kb.exercises.load`` would return, as plain data), else None."""
+        rows = self._rows(
+            f"SELECT data FROM entries e WHERE id = ? AND kind = 'exercise' AND {_ACTIVE} AND NOT EXISTS "
+            "(SELECT 1 FROM problems p WHERE p.file_id = e.file_id AND p.severity = 'error') LIMIT 1", (ident,))
+        return json.loads(rows[0][0]) if rows else None
+
     def get(self, ident: str) -> "Entry | None":
         rows = self._rows(f"SELECT kind, data FROM entries WHERE id = ? AND {_ACTIVE} LIMIT 1", (ident,))
         if not rows:
@@ -327,6 +335,8 @@ class Catalog:
 
     def search(self, query: str, *, kind: str | None = None, limit: int = 20, lang: str = "en",
                mode: str = "all") -> builtins.list[Hit]:
+        from kb.search import search  # its tokenizer's expressions: only a search compiles them
+
         return self._read(lambda c: search(c, query, kind=kind, limit=limit, lang=lang, mode=mode))
 
     def backlinks(self, ident: str) -> builtins.list[Backlink]:

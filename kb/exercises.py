@@ -79,6 +79,27 @@ def load(ident: str, extra_roots: list[str] | None = None) -> "Exercise":
                         f"没有名为“{ident}”的练习{did_you_mean(ident, ids, 'zh')}（见 `kb exercise list`）")
 
 
+def for_check(ident: str, extra_roots: list[str] | None = None, *, catalog: Any = None) -> "Exercise":
+    """Exercise ``ident`` as a check reads it: from the index (stat-checked, brought up
+    to date if a file changed), its validated document as the engine's plain view
+    (``engine.plain``: the same fields and values as the model, without YAML or
+    pydantic, ~100 ms of a cold check). An exercise the index does not hold loads as
+    ``load`` does, with its error. Uses ``catalog`` when given, else opens one."""
+    from kb.catalog import Catalog
+
+    cat = catalog if catalog is not None else Catalog.open(extra_roots)
+    try:
+        doc = cat.exercise_document(ident)
+    finally:
+        if catalog is None:
+            cat.close()
+    if doc is None:
+        return load(ident, extra_roots)
+    from engine.plain import view
+
+    return view(doc)  # type: ignore[return-value]  # Exercise's fields, read by attribute
+
+
 def _catalog_get(ident: str, extra_roots: list[str] | None) -> Any:
     from kb.catalog import Catalog
 

@@ -84,6 +84,7 @@ class Workspace:
         self.store_error = store_error
         self.catalog = catalog
         self.extra_roots = extra_roots
+        self._following: tuple[Next | None] | None = None  # look_ahead's answer
 
     def open(self) -> Opened:
         """Create the learner's file from the starter if needed (never overwriting it)
@@ -118,11 +119,20 @@ class Workspace:
                 checked.saved_error = str(exc)
         if report.status == "pass":
             try:
-                checked.following = self.next_exercise()
+                checked.following = self._following[0] if self._following else self.next_exercise()
                 checked.all_passed = checked.following is None
             except Exception:  # a suggestion is never worth an error
                 pass
         return checked
+
+    def look_ahead(self) -> None:
+        """Find now what ``record`` offers after a pass (the exercise itself counts as
+        passed either way): a cold check does this while its checking children start,
+        not after the verdict."""
+        try:
+            self._following = (self.next_exercise(),)
+        except Exception:  # record tries again, and a suggestion is never worth an error
+            self._following = None
 
     def check(self, path: Path | str | None = None, *, worker: "Worker | None" = None) -> Checked:
         """Run and record (the app's check; the CLI prints the verdict between the two)."""

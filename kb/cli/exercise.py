@@ -27,8 +27,6 @@ from typing import Any
 
 from kb.errors import NO_RESULTS, REFUSED, UNAVAILABLE, USAGE
 from kb.i18n import tr
-from kb.app.labels import exercise_mark, exercise_state_label, verdict_mark, verdict_word
-from kb.text import terminal_safe
 
 
 
@@ -128,26 +126,30 @@ def _run(handler):
     """Wrap a handler: user errors become one line on stderr and an exit status."""
 
     def wrapped(args: argparse.Namespace) -> int:
-        from engine.sandbox import SandboxUnavailable  # standard library only
-        from kb.exercises import ExerciseError
-        from kb.progress.errors import ProgressStoreError  # no SQLAlchemy
-
         lang = getattr(args, "lang", "en") or "en"
         try:
             return handler(args, lang)
-        except ExerciseError as exc:
-            print(f"kb: {exc.message(lang)}", file=sys.stderr)
-            return exc.code
         except _Fail as exc:
             print(f"kb: {exc}", file=sys.stderr)
             return exc.code
-        except SandboxUnavailable as exc:
-            print(tr(lang, f"kb: {exc} (KB_SANDBOX=require). See `kb exercise sandbox`.",
-                     f"kb：{exc}（KB_SANDBOX=require）。见 `kb exercise sandbox`。"), file=sys.stderr)
-            return UNAVAILABLE
-        except ProgressStoreError as exc:
-            print(f"kb: {exc.message(lang)}", file=sys.stderr)
-            return UNAVAILABLE
+        except Exception as exc:
+            # imported here, not first: a check starts its checking children before
+            # anything that is not needed to start them
+            from engine.sandbox import SandboxUnavailable  # standard library only
+            from kb.exercises import ExerciseError
+            from kb.progress.errors import ProgressStoreError  # no SQLAlchemy
+
+            if isinstance(exc, ExerciseError):
+                print(f"kb: {exc.message(lang)}", file=sys.stderr)
+                return exc.code
+            if isinstance(exc, SandboxUnavailable):
+                print(tr(lang, f"kb: {exc} (KB_SANDBOX=require). See `kb exercise sandbox`.",
+                         f"kb：{exc}（KB_SANDBOX=require）。见 `kb exercise sandbox`。"), file=sys.stderr)
+                return UNAVAILABLE
+            if isinstance(exc, ProgressStoreError):
+                print(f"kb: {exc.message(lang)}", file=sys.stderr)
+                return UNAVAILABLE
+            raise
 
     wrapped.__name__ = handler.__name__
     return wrapped
@@ -190,6 +192,9 @@ def _store():
 
 @_run
 def cmd_list(args: argparse.Namespace, lang: str) -> int:
+    from kb.app.labels import exercise_mark, exercise_state_label
+    from kb.text import terminal_safe
+
     from kb import exercises
 
     items = exercises.all_exercises(_extra(args))
@@ -283,6 +288,9 @@ def cmd_reset(args: argparse.Namespace, lang: str) -> int:
 
 
 def print_report(report, ex, lang: str, out=None) -> None:
+    from kb.app.labels import verdict_mark, verdict_word
+    from kb.text import terminal_safe
+
     out = out or sys.stdout
     status = report.status
     n_pass = sum(1 for c in report.checks if c.status == "pass")
@@ -349,10 +357,15 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
         raise _Fail(tr(lang, "which exercise? give an ID (see `kb exercise list`) or --all",
                        "要检查哪个练习？请给出 ID（见 `kb exercise list`）或使用 --all"))
     import gc
+    import os
 
     from engine.worker import Worker  # standard library only
 
     worker = Worker()  # the child imports NumPy while this process loads the rest
+    # This process's NumPy only compares results: OpenBLAS's threads would start for
+    # nothing and take the cores from the checking children (A/B over 15 alternating
+    # runs: 20 ms of a cold check). A user's own setting is kept.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # One check, then the process ends: no collector passes over what pydantic and NumPy
     # build as they load (measured: a full pass after the verdict cost ~20 ms).
     collecting = gc.isenabled()
@@ -367,26 +380,36 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
 def _check_file(args: argparse.Namespace, lang: str, worker: Any) -> int:
     from kb import exercises
     from kb.app.workspace import Workspace
+    from kb.catalog import Catalog
 
+    store = catalog = None
     try:
-        workspace = Workspace(_load(args), None, extra_roots=_extra(args))
-        ex = workspace.exercise
-        report = workspace.run(args.file, worker=worker)
-    finally:
-        worker.close()
-    if args.json:
-        print(_check_json(report, ex))
-    else:
-        print_report(report, ex, lang)
-    sys.stdout.flush()
-    _say_isolation(worker, lang)
-    # The verdict is on screen first; then the attempt goes to the progress store.
-    workspace.store, workspace.store_error = exercises.open_store_quietly()
-    try:
+        catalog = Catalog.open(_extra(args))
+        # the index's validated document: no YAML or pydantic on a cold check's path
+        ex = exercises.for_check(args.id, _extra(args), catalog=catalog)
+        # The store and what follows a pass, while the checking children import NumPy
+        # (this process would wait for them otherwise); the attempt is written after
+        # the verdict is on screen.
+        store, store_error = exercises.open_store_quietly()
+        workspace = Workspace(ex, store, store_error=store_error, catalog=catalog, extra_roots=_extra(args))
+        workspace.look_ahead()
+        try:
+            report = workspace.run(args.file, worker=worker)
+        finally:
+            worker.close()
+        if args.json:
+            print(_check_json(report, ex))
+        else:
+            print_report(report, ex, lang)
+        sys.stdout.flush()
+        _say_isolation(worker, lang)
         checked = workspace.record(report)
     finally:
-        if workspace.store is not None:
-            workspace.store.close()
+        worker.close()
+        if catalog is not None:
+            catalog.close()
+        if store is not None:
+            store.close()
     if checked.saved_error:
         print(tr(lang, f"kb: progress not saved: {checked.saved_error}", f"kb：进度未保存：{checked.saved_error}"),
               file=sys.stderr)
@@ -397,6 +420,8 @@ def _check_file(args: argparse.Namespace, lang: str, worker: Any) -> int:
 
 def _say_next(checked: Any, lang: str, out: Any = None) -> None:
     """After a pass: the next exercise, and why it is next (kb.app.workspace.Checked)."""
+    from kb.text import terminal_safe
+
     out = out or sys.stdout
     if checked.all_passed:
         print(tr(lang, "That was the last exercise you had left: every one is passed.",
@@ -491,6 +516,9 @@ def _check_one(ex, tmp: str, worker, lang: str) -> dict[str, Any]:
 
 
 def _print_check_row(row: dict[str, Any], lang: str) -> None:
+    from kb.app.labels import verdict_mark
+    from kb.text import terminal_safe
+
     ident = row["exercise"]
     if "error" in row:
         print(f"{verdict_mark('error')} {ident:<18} " + tr(lang, "error: ", "出错：") + terminal_safe(row["error"]))

@@ -142,7 +142,6 @@ def test_learner_code_cannot_touch_kb_its_store_or_its_output(tmp_path):
     attack = tmp_path / "attack.py"
     attack.write_text(ATTACK_KB)
     first = _kb(["exercise", "check", "sigmoid", "--file", str(tmp_path / "none.py"), "--json"], home)
-    store = next(home.rglob("*.sqlite*"), None) or next(home.rglob("*.db"), None)
     proc = _kb(["exercise", "check", "sigmoid", "--file", str(attack), "--json"], home)
     # kb finished on its own (not killed, not stopped) and printed exactly one JSON document.
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
@@ -150,8 +149,8 @@ def test_learner_code_cannot_touch_kb_its_store_or_its_output(tmp_path):
     assert doc["status"] != "pass"
     assert "\x1b" not in proc.stdout
     assert "reached 0" in doc.get("stdout", "")
-    # The store is intact and holds no pass.
-    store = next(p for p in home.rglob("*") if p.suffix in (".sqlite", ".db", ".sqlite3"))
+    # The store is intact and holds no pass (the index is in KB_HOME/cache).
+    store = next(p for p in (home / "data").rglob("*") if p.suffix in (".sqlite", ".db", ".sqlite3"))
     with sqlite3.connect(store) as db:
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
         passes = db.execute("select count(*) from exercise_attempts where status = 'pass'").fetchone()[0]

@@ -278,9 +278,11 @@ def test_a_changed_file_is_seen_by_the_next_search(tmp_path):
     assert third["out"] == second["out"] and third["heavy"] == []
 
 
-def test_a_cold_check_records_its_attempt_without_sqlalchemy(tmp_path):
-    """`kb exercise check` on a current store: the verdict, the attempt and the next
-    exercise without SQLAlchemy or Alembic (the store's statements run on sqlite3)."""
+def test_a_cold_check_records_its_attempt_without_sqlalchemy_pydantic_or_yaml(tmp_path):
+    """`kb exercise check` on a current index and store: the verdict, the attempt and the
+    next exercise without SQLAlchemy, Alembic, pydantic or YAML (the exercise is the
+    index's validated document, read through engine.plain; the store's statements run
+    on sqlite3)."""
     solution = tmp_path / "sigmoid.py"
     solution.write_text((REPO / "content" / "exercises" / "sigmoid" / "solution.py").read_text(encoding="utf-8"),
                         encoding="utf-8")
@@ -290,5 +292,50 @@ def test_a_cold_check_records_its_attempt_without_sqlalchemy(tmp_path):
     again = fresh(textwrap.dedent(RUN_KB.format(argv=argv, heavy=HEAVY)) + "from kb.progress import open_store\n"
                   "result['attempts'] = len(open_store().attempts('sigmoid'))\n", tmp_path)
     assert again["code"] == 0 and "PASS" in again["out"] and "Next: " in again["out"]
-    assert not {"sqlalchemy", "alembic"} & set(again["heavy"])
+    assert again["heavy"] == []
+    assert not {"yaml", "kb.schema", "kb.loader"} & set(again["all_modules"])
     assert again["attempts"] == 2
+
+
+def test_a_check_reads_the_exercise_as_its_files_are_now(tmp_path):
+    """The check's exercise comes from the index only while the index is current: an
+    edited solution is seen by the next check, a broken file gets its error."""
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURES / "pack", pack)
+    folder = pack / "exercises" / "squash"
+    shutil.copytree(REPO / "content" / "exercises" / "sigmoid", folder)
+    spec = folder / "exercise.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("id: sigmoid\n", "id: squash\n", 1), encoding="utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    learner = tmp_path / "mine.py"
+    learner.write_text((folder / "solution.py").read_text(encoding="utf-8"), encoding="utf-8")
+    use_pack = f"""
+        import kb.paths
+        from pathlib import Path
+        kb.paths.shipped_content_dir = lambda: Path({str(pack)!r})
+    """
+    code = textwrap.dedent(use_pack) + textwrap.dedent(
+        RUN_KB.format(argv=["exercise", "check", "squash", "--file", str(learner)], heavy=HEAVY))
+
+    def touch(path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # a coarse clock must not hide it
+
+    assert fresh(code, home)["code"] == 0  # the index is built
+    current = fresh(code, home)
+    assert current["code"] == 0 and "squash" in current["out"] and "PASS" in current["out"]
+    assert current["heavy"] == [] and "yaml" not in current["all_modules"]
+
+    # the reference changed: the learner's file, the old reference, no longer agrees
+    touch(folder / "solution.py", "import numpy as np\n\ndef sigmoid(x):\n    return 0.5 + 0 * np.asarray(x)\n")
+    changed = fresh(code, home)
+    assert changed["code"] == 1 and "FAIL" in changed["out"]
+
+    # a file that no longer loads: its error, as before the index was used
+    touch(spec, spec.read_text(encoding="utf-8").replace("checks:", "checks: [", 1))
+    broken = fresh(code, home)
+    assert broken["code"] == 5 and broken["out"] == ""
