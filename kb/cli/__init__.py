@@ -231,6 +231,18 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     return front + rest
 
 
+_ending = {"at_once": False}
+
+
+def end_at_once() -> None:
+    """For a command that has closed everything it opened (files, stores, children):
+    when it returns to kb's process entry, the process ends without the interpreter's
+    teardown, which frees every module's objects one by one (~17 ms after a check, with
+    NumPy loaded: A/B over 15 alternating runs). stdout and stderr are flushed first.
+    Called in-process (``main(argv)``, the tests) it changes nothing."""
+    _ending["at_once"] = True
+
+
 def main(argv: list[str] | None = None) -> int:
     """``kb``'s entry point (the console script and ``python -m kb`` give no ``argv``)."""
     if argv is None:
@@ -238,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         # them, and pydantic does not scan every installed package for one (~8 ms of a check).
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
-        return _main(argv)
+        code = _main(argv)
     finally:
         if argv is None:
             # The process ends next. Its last collection would walk every object the
@@ -247,6 +259,14 @@ def main(argv: list[str] | None = None) -> int:
             import gc
 
             gc.freeze()
+    if argv is None and _ending["at_once"]:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (BrokenPipeError, ValueError):  # `| head`, or closed: nothing more to say
+            pass
+        os._exit(code)
+    return code
 
 
 def _main(argv: list[str] | None) -> int:

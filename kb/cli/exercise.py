@@ -415,6 +415,9 @@ def _check_file(args: argparse.Namespace, lang: str, worker: Any) -> int:
               file=sys.stderr)
     if report.status == "pass" and not args.json:
         _say_next(checked, lang)
+    from kb.cli import end_at_once
+
+    end_at_once()  # the children, the store and the index are closed
     return 0 if report.status == "pass" else 1
 
 

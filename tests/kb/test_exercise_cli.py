@@ -365,3 +365,25 @@ def test_the_list_is_grouped_by_track_in_the_learners_language(home, capsys):
     assert out.splitlines()[0].startswith("基础（已通过 0/")
     code, out, _ = kb(capsys, "exercise", "list", "--json")
     assert {"track", "status", "difficulty"} <= set(json.loads(out)[0])
+
+
+def test_a_check_as_its_own_process_says_everything_before_it_ends(home, tmp_path):
+    """`kb exercise check` ends without the interpreter's teardown (kb.cli.end_at_once):
+    its whole output still arrives, with the exit status, whether read to the end, as
+    JSON, or cut short by a pipe."""
+    mine = tmp_path / "sigmoid.py"
+    mine.write_text(SIGMOID_OK, encoding="utf-8")
+    run = [sys.executable, "-m", "kb", "exercise", "check", "sigmoid", "--file", str(mine)]
+    done = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "PASS" in lines[0] and lines[-1].startswith("Next: ") and done.stderr == ""
+    as_json = subprocess.run([*run, "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert as_json.returncode == 0 and json.loads(as_json.stdout)["status"] == "pass"
+    naive = tmp_path / "naive.py"
+    naive.write_text(SIGMOID_NAIVE, encoding="utf-8")
+    failed = subprocess.run([*run[:-1], str(naive)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert failed.returncode == 1 and "FAIL" in failed.stdout.splitlines()[0]
+    cut = subprocess.run(f"{' '.join(map(str, run))} | head -1", shell=True, capture_output=True, text=True,
+                         cwd=ROOT, timeout=300)
+    assert "PASS" in cut.stdout and "Traceback" not in cut.stderr

@@ -216,13 +216,10 @@ def test_the_wheel_carries_the_content_and_an_installed_kb_finds_it(tmp_path):
 
 HEAVY = ("sqlalchemy", "alembic", "pydantic")
 RUN_KB = """
-    import io, runpy, sys
-    sys.argv = ["kb", *{argv!r}]
+    import io, sys
     sys.stdout = io.StringIO()  # piped, as a script reads it
-    try:
-        runpy.run_module("kb", run_name="__main__")
-    except SystemExit as exc:
-        code = exc.code
+    from kb.cli import main
+    code = main({argv!r})  # in-process: a command that ends the process at once does not here
     out, sys.stdout = sys.stdout.getvalue(), sys.__stdout__
     heavy = sorted(m for m in sys.modules if m.split(".")[0] in {heavy!r})
     result = {{"code": code, "out": out, "heavy": heavy}}
