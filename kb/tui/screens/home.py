@@ -72,7 +72,6 @@ class HomeScreen(KbScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#actions").focus()
         self.watch(self.app, "load_error", lambda _error: self.render_all(), init=False)
         if self.data is None and self.services is None:
             self.data = self.read_cache()
