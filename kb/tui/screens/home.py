@@ -197,8 +197,8 @@ class HomeScreen(KbScreen):
         items.append(("progress", f"▦ {t('Progress', '学习进度')}"))
         keys = {"continue": "c", "review": "r", "browse": "b", "search": "/", "exercises": "x", "progress": "p"}
         options.clear_options()
-        for key, label in items:  # each line shows its key, so the footer can stay short at 80 columns
-            options.add_option(Option(Text.assemble(label, (f"  {keys[key]}", "dim")), id=key))
+        # each line shows its key, so the footer can stay short at 80 columns
+        options.add_options([Option(Text.assemble(label, (f"  {keys[key]}", "dim")), id=key) for key, label in items])
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)
 
