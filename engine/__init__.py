@@ -6,8 +6,10 @@ numerically against a reference solution. Stands alone: never imports kb or Text
         report = engine.check(spec, "sigmoid.py", worker=worker)
 
 Importing ``engine`` is cheap (standard library only): start a ``Worker`` first and its
-child imports NumPy while this process loads pydantic (``engine.ExerciseSpec``, loaded
-on first use) and the content; NumPy is imported here on the first check.
+children import NumPy while this process reads the exercise; NumPy is imported here on the
+first check. ``spec`` is an ``ExerciseSpec`` (pydantic, which validates it) or its JSON
+document (kb's index stores it): checking reads either through ``engine.plain``, so a
+check that starts from the document never imports pydantic.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def check(spec: "ExerciseSpec", learner_file: str | os.PathLike[str], *, worker: Worker | None = None) -> Report:
-    """Check ``learner_file`` against ``spec`` (an ExerciseSpec, or kb's Exercise).
+    """Check ``learner_file`` against ``spec`` (an ExerciseSpec, kb's Exercise, or the
+    validated JSON document of one).
 
     The learner's code runs only in a child ``python -I`` process with limits; the
     verdict is computed here from the data it returns. Without ``worker``, a child is
