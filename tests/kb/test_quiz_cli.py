@@ -212,7 +212,8 @@ def test_progress_json_and_text(capsys, monkeypatch, pack):
     assert code == 0
     data = json.loads(out)
     assert data["items"]["seen"] == 2 and data["due_now"] == 0
-    assert data["forecast"][0]["due"] == 2 and len(data["forecast"]) == 14
+    # due after a learning step of minutes: today, or tomorrow when the test runs just before midnight
+    assert data["forecast"][0]["due"] + data["forecast"][1]["due"] == 2 and len(data["forecast"]) == 14
     assert data["reviews_last_year"] == 2
     tag = next(m for m in data["mastery_by_tag"] if m["tag"] == "zzt-fixture")
     assert (tag["items"], tag["seen"]) == (3, 2)
