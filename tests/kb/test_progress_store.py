@@ -170,6 +170,40 @@ def test_pragmas_on_sqlite(home):
         assert store.integrity_check() == ["ok"]
 
 
+def test_a_new_store_switched_to_wal_by_one_kb_while_another_writes_opens_for_both(home):
+    """A store file not yet in WAL mode (a fresh copy of the shipped one), another kb
+    holding its write lock: switching the mode is refused at once, whatever the busy
+    timeout; the opener waits for the writer instead of failing (seen with two kb
+    starting at once)."""
+    import threading
+
+    with open_store() as store:
+        store.set_setting("desired_retention", 0.9)
+    path = db_file(home)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA journal_mode=DELETE")
+    raw.execute("BEGIN IMMEDIATE")  # the other kb, mid-write
+    raw.execute("UPDATE settings SET value_json = '0.85' WHERE key = 'desired_retention'")
+    done: dict = {}
+
+    def open_and_read() -> None:
+        try:
+            with open_store() as other:
+                done["value"] = other.get_setting("desired_retention")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            done["error"] = exc
+
+    reader = threading.Thread(target=open_and_read)
+    reader.start()
+    reader.join(0.3)
+    assert reader.is_alive() and not done  # waiting, not failed
+    raw.execute("COMMIT")
+    raw.close()
+    reader.join(20)
+    assert done == {"value": 0.85}
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def test_database_url_env_is_respected(home, tmp_path, monkeypatch):
     other = tmp_path / "elsewhere.sqlite"
     monkeypatch.setenv("KB_DATABASE_URL", f"sqlite:///{other}")
