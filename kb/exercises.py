@@ -83,21 +83,36 @@ def for_check(ident: str, extra_roots: list[str] | None = None, *, catalog: Any 
     """Exercise ``ident`` as a check reads it: from the index (stat-checked, brought up
     to date if a file changed), its validated document as the engine's plain view
     (``engine.plain``: the same fields and values as the model, without YAML or
-    pydantic, ~100 ms of a cold check). An exercise the index does not hold loads as
-    ``load`` does, with its error. Uses ``catalog`` when given, else opens one."""
-    from kb.catalog import Catalog
-
-    cat = catalog if catalog is not None else Catalog.open(extra_roots)
+    pydantic, ~100 ms of a cold check). An exercise the index does not hold, or an
+    index that cannot be read, loads as ``load`` does, with its error. Uses ``catalog``
+    when given, else opens one."""
+    doc = None
     try:
-        doc = cat.exercise_document(ident)
-    finally:
-        if catalog is None:
-            cat.close()
+        cat = catalog if catalog is not None else open_catalog_quietly(extra_roots)
+        if cat is not None:
+            try:
+                doc = cat.exercise_document(ident)
+            finally:
+                if catalog is None:
+                    cat.close()
+    except Exception:  # an index that cannot be read: the files themselves
+        doc = None
     if doc is None:
         return load(ident, extra_roots)
     from engine.plain import view
 
     return view(doc)  # type: ignore[return-value]  # Exercise's fields, read by attribute
+
+
+def open_catalog_quietly(extra_roots: list[str] | None = None) -> Any:
+    """The catalog, or None when the index cannot be opened (an unwritable cache, a full
+    disk): a check goes on without it, reading the exercise's files."""
+    from kb.catalog import Catalog
+
+    try:
+        return Catalog.open(extra_roots)
+    except Exception:
+        return None
 
 
 def _catalog_get(ident: str, extra_roots: list[str] | None) -> Any:

@@ -380,11 +380,10 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
 def _check_file(args: argparse.Namespace, lang: str, worker: Any) -> int:
     from kb import exercises
     from kb.app.workspace import Workspace
-    from kb.catalog import Catalog
 
-    store = catalog = None
+    store = None
+    catalog = exercises.open_catalog_quietly(_extra(args))
     try:
-        catalog = Catalog.open(_extra(args))
         # the index's validated document: no YAML or pydantic on a cold check's path
         ex = exercises.for_check(args.id, _extra(args), catalog=catalog)
         # The store and what follows a pass, while the checking children import NumPy

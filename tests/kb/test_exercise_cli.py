@@ -387,3 +387,18 @@ def test_a_check_as_its_own_process_says_everything_before_it_ends(home, tmp_pat
     cut = subprocess.run(f"{' '.join(map(str, run))} | head -1", shell=True, capture_output=True, text=True,
                          cwd=ROOT, timeout=300)
     assert "PASS" in cut.stdout and "Traceback" not in cut.stderr
+
+
+def test_a_check_goes_on_when_the_index_cannot_be_opened(home, tmp_path, capsys):
+    """The check reads the exercise from the index when it can; an index that cannot be
+    made (here KB_HOME/cache is a file) leaves the check to the exercise's own files."""
+    home.mkdir(parents=True)
+    (home / "cache").write_text("not a directory", encoding="utf-8")
+    mine = tmp_path / "sigmoid.py"
+    mine.write_text(SIGMOID_OK, encoding="utf-8")
+    code, out, err = kb(capsys, "exercise", "check", "sigmoid", "--file", str(mine))
+    assert code == 0 and "PASS" in out and "Traceback" not in err
+    naive = tmp_path / "naive.py"
+    naive.write_text(SIGMOID_NAIVE, encoding="utf-8")
+    code, out, _ = kb(capsys, "exercise", "check", "sigmoid", "--file", str(naive))
+    assert code == 1 and "FAIL" in out
