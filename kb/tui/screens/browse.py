@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, OptionList, Select
+from textual.widgets import Header, OptionList, Select
 from textual.widgets.option_list import Option
 
 from kb.app.labels import KIND_IDS as KIND_ORDER
@@ -16,6 +16,7 @@ from kb.app.labels import exercise_mark, kind_plural, track_name
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
 from kb.tui.strings import kind_label
+from kb.tui.widgets.keybar import KeyBar
 
 ALL = "all"
 
@@ -64,7 +65,7 @@ class BrowseScreen(KbScreen):
             with Vertical(id="entries-panel", classes="panel"):
                 yield Select([], id="tag-select", allow_blank=True, compact=True)
                 yield OptionList(id="entries")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.content import Content
 
@@ -20,6 +20,7 @@ from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
 from kb.tui.strings import kind_label
+from kb.tui.widgets.keybar import KeyBar
 
 
 def link_groups(data: EntryView) -> list[tuple[tuple[str, str], list[str], str]]:
@@ -74,7 +75,7 @@ class DetailScreen(KbScreen):
                 yield Prose(id="detail-actions")
             with Vertical(id="links-panel", classes="panel"):
                 yield OptionList(id="links")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()

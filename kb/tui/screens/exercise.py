@@ -17,11 +17,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import AwaitMount
-from textual.widgets import Footer, Header, LoadingIndicator, Markdown, Static, TextArea
+from textual.widgets import Header, LoadingIndicator, Markdown, Static, TextArea
 
 from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
+from kb.tui.widgets.keybar import KeyBar
 from kb.tui.widgets.prose import Prose, ProseMarkdown  # Chinese wraps by kinsoku rules
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class ExerciseScreen(KbScreen):
             yield Prose(id="check-status")
             yield LoadingIndicator(id="checking")
             yield Prose(id="check-results")
-        yield Footer(show_command_palette=False)  # its keys need the room at 80 columns (ctrl+p still opens it)
+        yield KeyBar(show_command_palette=False)  # its keys need the room at 80 columns (ctrl+p still opens it)
 
     def on_mount(self) -> None:
         super().on_mount()

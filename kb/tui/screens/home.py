@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.message import Message
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.app.dashboard import Dashboard
@@ -25,6 +25,7 @@ from kb.app.labels import KIND_IDS, exercise_mark, kind_plural, step_mark, step_
 from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
+from kb.tui.widgets.keybar import KeyBar
 
 
 def cache_file(roots_key: str) -> Path:
@@ -68,7 +69,7 @@ class HomeScreen(KbScreen):
             yield Static(id="exercise-list", classes="panel")
             yield Static(id="kb-counts", classes="panel")
         yield Static(id="problems-bar")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()

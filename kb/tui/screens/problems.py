@@ -6,10 +6,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.tui.screens.base import KbScreen
+from kb.tui.widgets.keybar import KeyBar
 
 
 class ProblemsScreen(KbScreen):
@@ -19,7 +20,7 @@ class ProblemsScreen(KbScreen):
         yield Header()
         yield Static(id="problems-summary")
         yield OptionList(id="problem-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()

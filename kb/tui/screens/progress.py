@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
 from kb.tui.widgets.charts import Heatmap, bar_chart, meter
 from kb.tui.widgets.prose import Prose  # Chinese sentences wrap by kinsoku rules
+from kb.tui.widgets.keybar import KeyBar
 
 
 def local_tz():
@@ -73,7 +74,7 @@ class ProgressScreen(KbScreen):
                     yield Static(id="topics")
                 with Vertical(id="mastery-panel", classes="panel stat-panel"):
                     yield Static(id="mastery")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -20,12 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, Input, OptionList, SelectionList, Static
+from textual.widgets import Button, Header, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from kb.errors import explain
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
+from kb.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -114,7 +115,7 @@ class QuizScreen(KbScreen):
                 yield Button("→", id="next-button", variant="primary", compact=True)
             yield Static(id="summary")
             yield Button("↶", id="undo-button", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()

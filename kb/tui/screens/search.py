@@ -10,12 +10,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.i18n import pick
 from kb.tui.screens.base import KbScreen
 from kb.tui.strings import kind_label
+from kb.tui.widgets.keybar import KeyBar
 
 DEBOUNCE_S = 0.15
 LIMIT = 30
@@ -59,7 +60,7 @@ class SearchScreen(KbScreen):
             yield Input(value=self.initial, id="search-input")
         yield Static(id="search-status")
         yield OptionList(id="results")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()
