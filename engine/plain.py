@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from engine.spec import ExerciseSpec
 
 IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
-MAX_MAGNITUDE = 1e6
 MAX_ELEMENTS = 1_000_000  # per array
 
 # The fields that may be None, per model (a left-out field is one of these).
@@ -109,7 +108,8 @@ def _nested(how: str, value: Any) -> Any:
 
 def arg_kind(value: Any) -> str | None:
     """Which input ``value`` is: "FixedArray", "RandomArray", "Linspace", "FunctionRef"
-    (a mapping, a model or its view, by the key that names it), else None."""
+    (a mapping, a model or its view, by the key that names it), else None. The
+    models' discriminator (``engine.spec``) asks this too."""
     keys = value if isinstance(value, dict) else getattr(value, "__dict__", None) or {}
     return next((tag for key, tag in _ARG_KEYS.items() if key in keys), None)
 

@@ -44,7 +44,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from engine import plain
-from engine.plain import IDENT, MAX_ELEMENTS, MAX_MAGNITUDE
+from engine.plain import IDENT, MAX_ELEMENTS
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -86,8 +86,9 @@ class Bilingual(_Strict):
 # validates must build: rectangular values, generator parameters that cannot overflow,
 # shapes that fit. Generated inputs stay within this magnitude (extreme values for
 # stability checks are written out with ``{value: ...}``, where ±inf and NaN are allowed
-# too, as YAML's ``.inf`` and ``.nan``). MAX_MAGNITUDE and MAX_ELEMENTS (per array)
-# are in engine.plain, which checking reads.
+# too, as YAML's ``.inf`` and ``.nan``). MAX_ELEMENTS (per array) is in engine.plain,
+# which checking reads too.
+MAX_MAGNITUDE = 1e6
 _MAX_NDIM = 32
 _FLOAT32_MAX = 3.4028234663852886e38
 _INT_RANGE = {"int64": (-(2**63), 2**63 - 1), "int32": (-(2**31), 2**31 - 1)}
@@ -260,16 +261,11 @@ class FunctionRef(_Strict):
 
 ArraySpec = Union[FixedArray, RandomArray, Linspace]
 
-_ARG_KEYS = {"value": "FixedArray", "random": "RandomArray", "linspace": "Linspace", "function": "FunctionRef"}
-
-
 def _arg_kind(value: Any) -> str | None:
     """Which kind of input ``value`` is, so that a mistake in one is reported against
     that kind alone (not once for every member of the union)."""
-    if isinstance(value, dict):
-        return next((tag for key, tag in _ARG_KEYS.items() if key in value), None)
-    if isinstance(value, BaseModel):
-        return type(value).__name__ if type(value).__name__ in _ARG_KEYS.values() else None
+    if isinstance(value, (dict, BaseModel)):
+        return plain.arg_kind(value)
     if value is None:
         return "none"
     if isinstance(value, bool):

@@ -79,24 +79,19 @@ def load(ident: str, extra_roots: list[str] | None = None) -> "Exercise":
                         f"没有名为“{ident}”的练习{did_you_mean(ident, ids, 'zh')}（见 `kb exercise list`）")
 
 
-def for_check(ident: str, extra_roots: list[str] | None = None, *, catalog: Any = None) -> "Exercise":
+def for_check(ident: str, extra_roots: list[str] | None, catalog: Any) -> "Exercise":
     """Exercise ``ident`` as a check reads it: from the index (stat-checked, brought up
     to date if a file changed), its validated document as the engine's plain view
     (``engine.plain``: the same fields and values as the model, without YAML or
     pydantic, ~100 ms of a cold check). An exercise the index does not hold, or an
-    index that cannot be read, loads as ``load`` does, with its error. Uses ``catalog``
-    when given, else opens one."""
+    index that cannot be read (``catalog`` None: ``open_catalog_quietly`` could not open
+    it), loads as ``load`` does, with its error."""
     doc = None
-    try:
-        cat = catalog if catalog is not None else open_catalog_quietly(extra_roots)
-        if cat is not None:
-            try:
-                doc = cat.exercise_document(ident)
-            finally:
-                if catalog is None:
-                    cat.close()
-    except Exception:  # an index that cannot be read: the files themselves
-        doc = None
+    if catalog is not None:
+        try:
+            doc = catalog.exercise_document(ident)
+        except Exception:  # an index that cannot be read: the files themselves
+            doc = None
     if doc is None:
         return load(ident, extra_roots)
     from engine.plain import view

@@ -4,7 +4,7 @@ symmetry under negating the input, finiteness, the share of one value, a partiti
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 

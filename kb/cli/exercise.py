@@ -385,7 +385,7 @@ def _check_file(args: argparse.Namespace, lang: str, worker: Any) -> int:
     catalog = exercises.open_catalog_quietly(_extra(args))
     try:
         # the index's validated document: no YAML or pydantic on a cold check's path
-        ex = exercises.for_check(args.id, _extra(args), catalog=catalog)
+        ex = exercises.for_check(args.id, _extra(args), catalog)
         # The store and what follows a pass, while the checking children import NumPy
         # (this process would wait for them otherwise); the attempt is written after
         # the verdict is on screen.
